@@ -1,0 +1,249 @@
+"""Opening the stores: SQLCipher keying, connection pragmas, transactions, and
+backup-then-migrate at start-up.
+
+Every connection to cases.db is keyed before its first statement, runs with foreign keys on,
+WAL and synchronous=FULL, and a busy timeout. Python's sqlite3 driver would delay BEGIN until
+the first write; the driver's own transaction handling is switched off and each transaction
+starts explicitly: BEGIN for reads, BEGIN IMMEDIATE for writes, so a write never meets a lock
+half-way through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from caseworker.core.errors import DamagedStore, DiskFull, NewerStore, ReadOnlyDataDir
+from caseworker.core.keys import DataKey
+
+BUSY_TIMEOUT_MS = 5000
+KEEP_MIGRATION_BACKUPS = 5
+
+
+def _sqlite_error_to_caseworker(exc: BaseException, path: Path) -> Exception | None:
+    message = str(exc).lower()
+    if "database or disk is full" in message or getattr(exc, "errno", None) == errno.ENOSPC:
+        return DiskFull()
+    if "readonly database" in message or "read-only" in message or "unable to open database" in message:
+        return ReadOnlyDataDir(folder=str(path.parent))
+    if "file is not a database" in message or "malformed" in message or "not an error" in message:
+        return DamagedStore(file=str(path))
+    return None
+
+
+def connect_cases(path: Path, key: DataKey, *, read_only: bool = False) -> sqlcipher3.Connection:
+    """A raw, keyed SQLCipher connection; raises DamagedStore if the key does not open the file."""
+    if read_only:
+        connection = sqlcipher3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+    else:
+        connection = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA key = {key.sqlcipher_pragma_value}")
+        # The first read decrypts page 1: a wrong key or a damaged or foreign file fails here.
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not read_only:
+            connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA secure_delete = ON")
+        connection.execute("PRAGMA cache_size = -65536")  # 64 MiB of decrypted pages
+    except sqlcipher3.DatabaseError as exc:
+        connection.close()
+        translated = _sqlite_error_to_caseworker(exc, path)
+        raise (translated or DamagedStore(file=str(path))) from exc
+    return connection
+
+
+def _install_transaction_handling(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("caseworker_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+@dataclass
+class CasesStore:
+    """The encrypted case-file store, open with its key."""
+
+    path: Path
+    engine: Engine
+    read_only: bool = False
+
+    @classmethod
+    def open(cls, path: Path, key: DataKey, *, read_only: bool = False) -> CasesStore:
+        if not path.exists():
+            raise DamagedStore(file=str(path))
+        connect_cases(path, key, read_only=read_only).close()  # fail early, with a clear error
+        engine = create_engine(
+            "sqlite+pysqlite://",
+            module=sqlcipher3,
+            creator=lambda: connect_cases(path, key, read_only=read_only),
+            pool_pre_ping=False,
+        )
+        _install_transaction_handling(engine)
+        return cls(path=path, engine=engine, read_only=read_only)
+
+    @classmethod
+    def create(cls, path: Path, key: DataKey) -> CasesStore:
+        """A new, empty, encrypted store at the current schema."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                raise FileExistsError(path)
+            connect_cases(path, key).close()
+        except PermissionError as exc:
+            raise ReadOnlyDataDir(folder=str(path.parent)) from exc
+        store = cls.open(path, key)
+        migrate(store, backup_dir=None)
+        return store
+
+    @property
+    def _sessions(self) -> sessionmaker[Session]:
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._translated_errors(), self._sessions() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction, started with BEGIN IMMEDIATE, committed when the block ends."""
+        if self.read_only:
+            raise ReadOnlyDataDir(folder=str(self.path.parent))
+        bind = self.engine.execution_options(caseworker_begin="IMMEDIATE")
+        with self._translated_errors(), Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (OperationalError, DBAPIError) as exc:
+            translated = _sqlite_error_to_caseworker(exc.orig or exc, self.path)
+            if translated is None:
+                raise
+            raise translated from exc
+
+    def raw_connection(self) -> sqlcipher3.Connection:
+        return self.engine.raw_connection().driver_connection  # type: ignore[return-value]
+
+    def backup_to(self, target: Path, key: DataKey) -> None:
+        """A consistent copy through SQLite's backup API, encrypted with the same key."""
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        destination = sqlcipher3.connect(str(partial), isolation_level=None)
+        try:
+            destination.execute(f"PRAGMA key = {key.sqlcipher_pragma_value}")
+            source = connect_cases(self.path, key, read_only=True)
+            try:
+                source.backup(destination)
+            finally:
+                source.close()
+        except sqlcipher3.Error as exc:
+            destination.close()
+            partial.unlink(missing_ok=True)
+            raise (_sqlite_error_to_caseworker(exc, target) or exc) from exc
+        destination.close()
+        os.replace(partial, target)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# --- schema versions -------------------------------------------------------------------------
+
+
+def _alembic_config(connection: Any) -> Any:
+    # Alembic is imported here, not at the top: it is only needed once a store is opened, and
+    # keeping it out of start-up lets the login window show sooner.
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.attributes["connection"] = connection
+    return config
+
+
+def known_revisions() -> tuple[set[str], str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config(None))
+    return {rev.revision for rev in script.walk_revisions()}, script.get_current_head()  # type: ignore[return-value]
+
+
+def current_revision(store: CasesStore) -> str | None:
+    with store.engine.connect() as connection:
+        tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            if tables:
+                raise DamagedStore(file=str(store.path))
+            return None
+        row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+
+
+def needs_migration(store: CasesStore) -> bool:
+    known, head = known_revisions()
+    revision = current_revision(store)
+    if revision is not None and revision not in known:
+        raise NewerStore(file=str(store.path))
+    return revision != head
+
+
+def migrate(store: CasesStore, backup_dir: Path | None, key: DataKey | None = None) -> Path | None:
+    """Bring the store to the current schema; back it up first if it holds data.
+
+    A store written by a newer version is refused and left untouched. Returns the backup made.
+    """
+    from alembic import command
+
+    known, head = known_revisions()
+    revision = current_revision(store)
+    if revision is not None and revision not in known:
+        raise NewerStore(file=str(store.path))
+    if revision == head:
+        return None
+    backup = None
+    if revision is not None and backup_dir is not None and key is not None:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = backup_dir / f"cases-before-migration-{revision}-{stamp}.db"
+        store.backup_to(backup, key)
+        _prune(backup_dir, "cases-before-migration-*.db", KEEP_MIGRATION_BACKUPS)
+    with store.engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+    return backup
+
+
+def _prune(folder: Path, pattern: str, keep: int) -> None:
+    for old in sorted(folder.glob(pattern))[:-keep]:
+        old.unlink(missing_ok=True)
+
+
+def integrity_problems(store: CasesStore) -> list[str]:
+    """What SQLite and SQLCipher find wrong inside the store; empty when it is sound."""
+    problems: list[str] = []
+    with store.engine.connect() as connection:
+        for pragma in ("integrity_check", "cipher_integrity_check", "foreign_key_check"):
+            rows = [" ".join(str(v) for v in row) for row in connection.exec_driver_sql(f"PRAGMA {pragma}")]
+            problems += [r for r in rows if r != "ok"]
+    return problems
+
+
+def exec_sql(store: CasesStore, sql: str) -> list[tuple[Any, ...]]:
+    """For tests and checks: run one statement outside the ORM."""
+    with store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql))]

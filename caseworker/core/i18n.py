@@ -1,0 +1,175 @@
+"""Translations and locale formatting, from Babel's gettext catalogs and CLDR data.
+
+gettext's model is one active language for the process: every string a person reads goes
+through ``_`` at the moment it is shown, so switching the language while the app runs needs
+only ``set_language`` and a refresh of the screens. The active catalog is the one piece of
+process state this module keeps; everything else is passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from gettext import NullTranslations
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.support import Translations
+
+from caseworker.core.resources import translations_dir
+
+DOMAIN = "caseworker"
+SOURCE_LANGUAGE = "en"
+
+# Unicode directional isolates: a value inserted into a sentence keeps its own direction, so a
+# Latin name or a phone number inside Arabic text reads correctly (and the other way round).
+FSI = "\u2068"
+PDI = "\u2069"
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    english_name: str
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code)
+
+    @property
+    def native_name(self) -> str:
+        return self.locale.get_display_name(self.locale) or self.english_name
+
+    @property
+    def right_to_left(self) -> bool:
+        return self.locale.character_order == "right-to-left"
+
+
+# The languages the interface ships in: the source, the host languages of the countries the
+# product grew from, and languages of people seeking protection in Europe.
+UI_LANGUAGES: tuple[Language, ...] = (
+    Language("en", "English"),
+    Language("cs", "Czech"),
+    Language("da", "Danish"),
+    Language("de", "German"),
+    Language("el", "Greek"),
+    Language("fi", "Finnish"),
+    Language("fr", "French"),
+    Language("it", "Italian"),
+    Language("ar", "Arabic"),
+    Language("fa", "Persian"),
+    Language("fa_AF", "Dari"),
+    Language("ps", "Pashto"),
+    Language("ckb", "Central Kurdish"),
+    Language("ti", "Tigrinya"),
+    Language("so", "Somali"),
+    Language("uk", "Ukrainian"),
+    Language("ru", "Russian"),
+    Language("tr", "Turkish"),
+)
+
+
+class _Active:
+    """The catalog in use, and its language."""
+
+    def __init__(self) -> None:
+        self.code = SOURCE_LANGUAGE
+        self.catalog: NullTranslations = NullTranslations()
+
+
+_active = _Active()
+
+
+def normalise_code(code: str) -> str:
+    """'fa-AF' and 'fa_af' both become 'fa_AF'; raises ValueError for a code CLDR does not know."""
+    try:
+        return str(Locale.parse(code.replace("-", "_")))
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ValueError(code) from exc
+
+
+def ui_language(code: str) -> Language | None:
+    for language in UI_LANGUAGES:
+        if language.code == code:
+            return language
+    return None
+
+
+def load_catalog(code: str) -> NullTranslations:
+    if code == SOURCE_LANGUAGE:
+        return NullTranslations()
+    catalog = Translations.load(str(translations_dir()), [code], DOMAIN)
+    return catalog
+
+
+def set_language(code: str) -> str:
+    """Make ``code`` the language of every message from now on; returns the normalised code."""
+    code = normalise_code(code)
+    _active.catalog = load_catalog(code)
+    _active.code = code
+    return code
+
+
+def current_language() -> str:
+    return _active.code
+
+
+def current_locale() -> Locale:
+    return Locale.parse(_active.code)
+
+
+def is_right_to_left(code: str | None = None) -> bool:
+    return Locale.parse(code or _active.code).character_order == "right-to-left"
+
+
+def _(message: str) -> str:
+    return _active.catalog.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _active.catalog.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _active.catalog.pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; ``_`` translates it where it is shown."""
+    return message
+
+
+def isolate(value: object) -> str:
+    return f"{FSI}{value}{PDI}"
+
+
+def format_date(value: dt.date | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, format=fmt, locale=current_locale())
+
+
+def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(value, format=fmt, locale=current_locale())
+
+
+def format_number(value: int | float) -> str:
+    return babel_numbers.format_decimal(value, locale=current_locale())
+
+
+def country_name(code: str) -> str:
+    return current_locale().territories.get(code.upper(), code)
+
+
+def language_name(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(current_locale()) or code
+    except (UnknownLocaleError, ValueError):
+        return current_locale().languages.get(code, code)
+
+
+def month_name(month: int) -> str:
+    return current_locale().months["format"]["wide"][month]

@@ -1,0 +1,232 @@
+"""The data key and the key ring that keeps it wrapped.
+
+cases.db is encrypted with a random 256-bit data key. The key never touches the disk in the
+clear: each user's password, stretched with Argon2id, wraps it (AES-256-GCM), and so does the
+recovery key shown once at set-up. The ring is a small JSON file beside cases.db; changing a
+password rewraps the key and leaves the database as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from caseworker.core.errors import BadInput, WrongPassword
+from caseworker.core.files import write_atomically
+from caseworker.core.i18n import N_
+
+KEY_BYTES = 32
+RECOVERY_BYTES = 20
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class KdfParams:
+    """Argon2id cost. The default is RFC 9106's second recommended option."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 4
+
+
+RFC9106_LOW_MEMORY = KdfParams()
+
+
+class DataKey:
+    """The raw key, kept out of reprs and logs."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        if len(raw) != KEY_BYTES:
+            raise ValueError("a data key is 32 bytes")
+        self._raw = raw
+
+    @classmethod
+    def generate(cls) -> DataKey:
+        return cls(secrets.token_bytes(KEY_BYTES))
+
+    @property
+    def sqlcipher_pragma_value(self) -> str:
+        # A raw key in SQLCipher's blob syntax: the key is already random, so SQLCipher's own
+        # PBKDF2 pass would only slow every connection down.
+        return f"\"x'{self._raw.hex()}'\""
+
+    def raw(self) -> bytes:
+        return self._raw
+
+    def __repr__(self) -> str:
+        return "DataKey(…)"
+
+
+def _derive(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(
+        secret,
+        salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.parallelism,
+        hash_len=KEY_BYTES,
+        type=Type.ID,
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _aad(kind: str, name: str) -> bytes:
+    # Binds each wrapped copy to its slot, so one user's entry cannot be moved to another's.
+    return f"caseworker-key/{kind}/{name}".encode()
+
+
+@dataclass(frozen=True, slots=True)
+class WrappedKey:
+    kind: str  # "password" or "recovery"
+    name: str  # the user name, or "recovery"
+    salt: str
+    nonce: str
+    wrapped: str
+    kdf: KdfParams
+
+    @classmethod
+    def wrap(cls, kind: str, name: str, secret: bytes, key: DataKey, params: KdfParams) -> WrappedKey:
+        salt = secrets.token_bytes(16)
+        nonce = secrets.token_bytes(12)
+        kek = _derive(secret, salt, params)
+        wrapped = AESGCM(kek).encrypt(nonce, key.raw(), _aad(kind, name))
+        return cls(kind, name, _b64(salt), _b64(nonce), _b64(wrapped), params)
+
+    def unwrap(self, secret: bytes) -> DataKey | None:
+        kek = _derive(secret, _unb64(self.salt), self.kdf)
+        try:
+            raw = AESGCM(kek).decrypt(_unb64(self.nonce), _unb64(self.wrapped), _aad(self.kind, self.name))
+        except InvalidTag:
+            return None
+        return DataKey(raw)
+
+
+class KeyRingDamaged(BadInput):
+    template = N_("The key file {file} is damaged. Restore it from a backup; nothing was changed.")
+
+
+@dataclass(slots=True)
+class KeyRing:
+    """The wrapped copies of the data key, one per user with a password, and the recovery copy."""
+
+    entries: list[WrappedKey]
+
+    @classmethod
+    def load(cls, path: Path) -> KeyRing:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("format") != FORMAT:
+                raise ValueError("format")
+            entries = [
+                WrappedKey(
+                    kind=str(e["kind"]),
+                    name=str(e["name"]),
+                    salt=str(e["salt"]),
+                    nonce=str(e["nonce"]),
+                    wrapped=str(e["wrapped"]),
+                    kdf=KdfParams(**{k: int(v) for k, v in e["kdf"].items()}),
+                )
+                for e in document["entries"]
+            ]
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise KeyRingDamaged(file=str(path)) from exc
+        return cls(entries)
+
+    def save(self, path: Path) -> None:
+        document = {"format": FORMAT, "entries": [asdict(e) for e in self.entries]}
+        write_atomically(path, json.dumps(document, indent=1).encode("utf-8"))
+
+    def find(self, kind: str, name: str) -> WrappedKey | None:
+        for entry in self.entries:
+            if entry.kind == kind and entry.name == name:
+                return entry
+        return None
+
+    def set_password(self, user: str, password: str, key: DataKey, params: KdfParams) -> None:
+        self.remove_user(user)
+        self.entries.append(WrappedKey.wrap("password", user, password.encode("utf-8"), key, params))
+
+    def remove_user(self, user: str) -> None:
+        self.entries = [e for e in self.entries if not (e.kind == "password" and e.name == user)]
+
+    def set_recovery(self, recovery: RecoveryKey, key: DataKey, params: KdfParams) -> None:
+        self.entries = [e for e in self.entries if e.kind != "recovery"]
+        self.entries.append(WrappedKey.wrap("recovery", "recovery", recovery.raw(), key, params))
+
+    def unlock(self, user: str, password: str, params: KdfParams) -> DataKey:
+        entry = self.find("password", user)
+        if entry is None:
+            # Spend the same time as a real attempt, so timing does not tell which names exist.
+            _derive(password.encode("utf-8"), secrets.token_bytes(16), params)
+            raise WrongPassword()
+        key = entry.unwrap(password.encode("utf-8"))
+        if key is None:
+            raise WrongPassword()
+        return key
+
+    def unlock_with_recovery(self, recovery: RecoveryKey) -> DataKey:
+        entry = self.find("recovery", "recovery")
+        key = entry.unwrap(recovery.raw()) if entry else None
+        if key is None:
+            raise WrongRecoveryKey()
+        return key
+
+
+class WrongRecoveryKey(WrongPassword):
+    template = N_("That recovery key does not open these case files.")
+
+
+class RecoveryKey:
+    """160 random bits, written as eight groups of four letters and digits for paper."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+
+    @classmethod
+    def generate(cls) -> RecoveryKey:
+        return cls(secrets.token_bytes(RECOVERY_BYTES))
+
+    @classmethod
+    def parse(cls, text: str) -> RecoveryKey:
+        # Forgive what people do when copying from paper: case, spaces, dashes, 0 for O, 1 for I.
+        cleaned = "".join(ch for ch in text.upper() if ch.isalnum()).replace("0", "O").replace("1", "I")
+        try:
+            raw = base64.b32decode(cleaned)
+        except ValueError:
+            raise WrongRecoveryKey() from None
+        if len(raw) != RECOVERY_BYTES:
+            raise WrongRecoveryKey()
+        return cls(raw)
+
+    def raw(self) -> bytes:
+        return self._raw
+
+    def formatted(self) -> str:
+        text = base64.b32encode(self._raw).decode("ascii")
+        return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+    def __repr__(self) -> str:
+        return "RecoveryKey(…)"
+
+

@@ -1,0 +1,99 @@
+"""The fixed vocabularies of a case file. Values are stored as these strings; labels a person
+reads are in caseworker.core.labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    CASEWORKER = "caseworker"
+    VOLUNTEER = "volunteer"
+
+
+class Gender(StrEnum):
+    WOMAN = "woman"
+    MAN = "man"
+    NON_BINARY = "non_binary"
+    NOT_STATED = "not_stated"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+
+
+class ClosureReason(StrEnum):
+    EMPLOYED = "employed"
+    IN_EDUCATION = "in_education"
+    GOALS_MET = "goals_met"
+    MOVED_AWAY = "moved_away"
+    NO_LONGER_IN_CONTACT = "no_longer_in_contact"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+    CLIENT_REQUEST = "client_request"
+    OTHER = "other"
+
+
+class LegalStatus(StrEnum):
+    ASYLUM_SEEKER = "asylum_seeker"
+    REFUGEE = "refugee"
+    SUBSIDIARY_PROTECTION = "subsidiary_protection"
+    TEMPORARY_PROTECTION = "temporary_protection"
+    FAMILY_REUNIFICATION = "family_reunification"
+    WORK_PERMIT = "work_permit"
+    STUDENT = "student"
+    UNDOCUMENTED = "undocumented"
+    OTHER = "other"
+
+
+class WorkAuthorisation(StrEnum):
+    YES = "yes"
+    RESTRICTED = "restricted"
+    NO = "no"
+
+
+class CefrLevel(StrEnum):
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+
+
+class RecognitionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    DOCUMENTS_GATHERED = "documents_gathered"
+    APPLIED = "applied"
+    RECOGNISED = "recognised"
+    PARTLY_RECOGNISED = "partly_recognised"
+    REFUSED = "refused"
+    QUALIFICATIONS_PASSPORT = "qualifications_passport"
+    NOT_NEEDED = "not_needed"
+
+
+class GoalStatus(StrEnum):
+    OPEN = "open"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class MeetingKind(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+    MESSAGE = "message"
+
+
+class ConsentScope(StrEnum):
+    STORAGE = "storage"
+    SHARING = "sharing"
+    STATISTICS = "statistics"
+
+
+class ConsentMethod(StrEnum):
+    WRITTEN = "written"
+    VERBAL = "verbal"
+    ELECTRONIC = "electronic"

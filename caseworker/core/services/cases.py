@@ -1,0 +1,344 @@
+"""Case files: create, read, save, close and reopen, and the case list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseworker.core.dates import PartialDate
+from caseworker.core.errors import ChangedElsewhere, NotFound, Problem, ValidationFailed
+from caseworker.core.i18n import N_
+from caseworker.core.models import (
+    Case,
+    ConsentRecord,
+    Education,
+    Goal,
+    LanguageSkill,
+    LegalStatusRecord,
+    Meeting,
+    Nationality,
+    Person,
+    Qualification,
+    UserAccount,
+    WorkExperience,
+)
+from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
+from caseworker.core.reference import country_codes, is_isco_code, language_codes
+from caseworker.core.services.records import (
+    CaseFile,
+    CaseSummary,
+    ConsentEntry,
+    EducationRecord,
+    GoalRecord,
+    LanguageSkillRecord,
+    LegalStatusEntry,
+    MeetingRecord,
+    PersonDetails,
+    QualificationRecord,
+    UserInfo,
+    WorkExperienceRecord,
+)
+from caseworker.core.text import fold
+
+if TYPE_CHECKING:
+    from caseworker.core.db import CasesStore
+
+Clock = Callable[[], dt.datetime]
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+# --- validation --------------------------------------------------------------------------------
+
+def _check_range(problems: list[Problem], where: str, start: dt.date | None, end: dt.date | None) -> None:
+    if start is not None and end is not None and end < start:
+        problems.append(Problem(where, N_("The end date is before the start date.")))
+
+def _check_year(problems: list[Problem], where: str, year: int | None, today: dt.date) -> None:
+    if year is not None and not 1900 <= year <= today.year + 10:
+        problems.append(Problem(where, N_("{year} is not a plausible year."), year=year))
+
+def _check_country(problems: list[Problem], where: str, code: str | None) -> None:
+    if code and code not in country_codes():
+        problems.append(Problem(where, N_("{code} is not a known country code."), code=code))
+
+def validate(case: CaseFile, today: dt.date) -> list[Problem]:
+    """Every problem with a case file before it is saved; an empty list means it may be saved."""
+    problems: list[Problem] = []
+    person = case.person
+    if not person.name_latin.strip() and not person.name_native.strip():
+        problems.append(Problem("person.name", N_("Enter the person's name, in Latin letters or in their own script.")))
+    if person.birth.known and person.birth.earliest() > today:  # type: ignore[operator]
+        problems.append(Problem("person.birth", N_("The date of birth is in the future.")))
+    for code in person.nationalities:
+        _check_country(problems, "person.nationalities", code)
+    if person.stateless and person.nationalities:
+        problems.append(Problem("person.nationalities", N_("A stateless person has no nationality; remove the nationalities or untick stateless.")))
+    if person.preferred_language and person.preferred_language.split("_")[0] not in language_codes():
+        problems.append(Problem("person.preferred_language", N_("{code} is not a known language code."), code=person.preferred_language))
+    for i, skill in enumerate(case.languages):
+        if skill.language.split("_")[0] not in language_codes():
+            problems.append(Problem(f"languages.{i}", N_("{code} is not a known language code."), code=skill.language))
+    for i, status in enumerate(case.legal_statuses):
+        _check_range(problems, f"legal_statuses.{i}.permit", status.permit_from, status.permit_until)
+        _check_range(problems, f"legal_statuses.{i}.work", status.work_from, status.work_until)
+    for i, edu in enumerate(case.education):
+        if edu.isced_level is not None and not 0 <= edu.isced_level <= 8:
+            problems.append(Problem(f"education.{i}", N_("The ISCED level is a number from 0 to 8.")))
+        _check_year(problems, f"education.{i}", edu.year_completed, today)
+        _check_country(problems, f"education.{i}", edu.country)
+    for i, qual in enumerate(case.qualifications):
+        if not qual.title.strip():
+            problems.append(Problem(f"qualifications.{i}", N_("Enter the qualification's title.")))
+        _check_year(problems, f"qualifications.{i}", qual.year, today)
+        _check_country(problems, f"qualifications.{i}", qual.country)
+        _check_range(problems, f"qualifications.{i}", qual.applied_on, qual.decided_on)
+    for i, job in enumerate(case.experience):
+        if not job.occupation.strip():
+            problems.append(Problem(f"experience.{i}", N_("Enter the occupation.")))
+        if job.isco_code and not is_isco_code(job.isco_code):
+            problems.append(Problem(f"experience.{i}", N_("{code} is not an ISCO-08 code."), code=job.isco_code))
+        _check_year(problems, f"experience.{i}", job.start_year, today)
+        _check_year(problems, f"experience.{i}", job.end_year, today)
+        if job.start_year and job.end_year and job.end_year < job.start_year:
+            problems.append(Problem(f"experience.{i}", N_("The end date is before the start date.")))
+        _check_country(problems, f"experience.{i}", job.country)
+    for i, goal in enumerate(case.goals):
+        if not goal.text.strip():
+            problems.append(Problem(f"goals.{i}", N_("A goal needs a description.")))
+    for i, consent in enumerate(case.consents):
+        _check_range(problems, f"consents.{i}", consent.recorded_on, consent.withdrawn_on)
+    if case.status is CaseStatus.CLOSED and case.closure_reason is None:
+        problems.append(Problem("closure_reason", N_("Choose why the case is closed.")))
+    _check_range(problems, "closed_on", case.opened_on, case.closed_on)
+    return problems
+
+# --- ORM rows to records and back --------------------------------------------------------------
+
+def _to_record(case: Case) -> CaseFile:
+    p = case.person
+    return CaseFile(
+        id=case.id,
+        reference=case.reference,
+        version=case.version,
+        status=case.status,
+        assigned_to=case.assigned_to,
+        opened_on=case.opened_on,
+        closed_on=case.closed_on,
+        closure_reason=case.closure_reason,
+        closure_note=case.closure_note,
+        last_contact_on=case.last_contact_on,
+        person=PersonDetails(
+            name_latin=p.name_latin,
+            name_native=p.name_native,
+            birth=PartialDate(p.birth_year, p.birth_month, p.birth_day),
+            gender=p.gender,
+            nationalities=tuple(n.country for n in p.nationalities),
+            stateless=p.stateless,
+            phone=p.phone,
+            email=p.email,
+            address=p.address,
+            preferred_language=p.preferred_language,
+        ),
+        languages=tuple(
+            LanguageSkillRecord(s.language, s.level, s.mother_tongue, s.assessed_on, s.note, s.id) for s in p.languages
+        ),
+        legal_statuses=tuple(
+            LegalStatusEntry(
+                s.status, s.work_authorisation, s.permit_from, s.permit_until, s.work_from, s.work_until, s.note, s.id
+            )
+            for s in p.legal_statuses
+        ),
+        education=tuple(
+            EducationRecord(e.isced_level, e.field, e.institution, e.country, e.year_completed, e.completed, e.id)
+            for e in p.education
+        ),
+        qualifications=tuple(
+            QualificationRecord(
+                q.title, q.recognition, q.issuer, q.country, q.year, q.has_documents, q.recognition_body,
+                q.applied_on, q.decided_on, q.note, q.id,
+            )
+            for q in p.qualifications
+        ),
+        experience=tuple(
+            WorkExperienceRecord(w.occupation, w.isco_code, w.employer, w.country, w.start_year, w.end_year, w.description, w.id)
+            for w in p.experience
+        ),
+        goals=tuple(GoalRecord(g.text, g.status, g.target_date, g.id) for g in case.goals),
+        meetings=tuple(MeetingRecord(m.held_on, m.kind, m.notes, m.caseworker_id, m.id) for m in case.meetings),
+        consents=tuple(
+            ConsentEntry(c.scope, c.given, c.recorded_on, c.method, c.withdrawn_on, c.note, c.id) for c in p.consents
+        ),
+    )
+
+Row = TypeVar("Row")
+
+def _sync(rows: list[Row], records: Sequence[Any], make: Callable[[], Row], fields: Iterable[str]) -> None:
+    """Make ``rows`` match ``records``: update those with an id, add those without, drop the rest."""
+    fields = tuple(fields)
+    by_id = {row.id: row for row in rows}  # type: ignore[attr-defined]
+    kept: list[Row] = []
+    for record in records:
+        row = by_id.get(record.id) if record.id is not None else None
+        if row is None:
+            row = make()
+        for name in fields:
+            setattr(row, name, getattr(record, name))
+        kept.append(row)
+    rows[:] = kept
+
+def _fields(record_type: type) -> tuple[str, ...]:
+    return tuple(name for name in record_type.__dataclass_fields__ if name != "id")
+
+def _apply(case: Case, record: CaseFile, now: dt.datetime) -> None:
+    p = case.person
+    details = record.person
+    p.name_latin = details.name_latin.strip()
+    p.name_native = details.name_native.strip()
+    p.name_folded = fold(f"{p.name_latin} {p.name_native}")
+    p.birth_year, p.birth_month, p.birth_day = details.birth.year, details.birth.month, details.birth.day
+    p.gender = details.gender
+    p.stateless = details.stateless
+    p.phone = details.phone.strip()
+    p.email = details.email.strip()
+    p.address = details.address.strip()
+    p.preferred_language = details.preferred_language
+    p.updated_at = now
+    wanted = list(dict.fromkeys(details.nationalities))
+    p.nationalities[:] = [n for n in p.nationalities if n.country in wanted] + [
+        Nationality(country=c) for c in wanted if c not in {n.country for n in p.nationalities}
+    ]
+    _sync(p.languages, record.languages, LanguageSkill, _fields(LanguageSkillRecord))
+    _sync(p.legal_statuses, record.legal_statuses, LegalStatusRecord, _fields(LegalStatusEntry))
+    _sync(p.education, record.education, Education, _fields(EducationRecord))
+    _sync(p.qualifications, record.qualifications, Qualification, _fields(QualificationRecord))
+    _sync(p.experience, record.experience, WorkExperience, _fields(WorkExperienceRecord))
+    _sync(p.consents, record.consents, ConsentRecord, _fields(ConsentEntry))
+    _sync(case.goals, record.goals, Goal, _fields(GoalRecord))
+    _sync(case.meetings, record.meetings, Meeting, _fields(MeetingRecord))
+    case.status = record.status
+    case.assigned_to = record.assigned_to
+    if record.opened_on is not None:
+        case.opened_on = record.opened_on
+    case.closed_on = record.closed_on
+    case.closure_reason = record.closure_reason
+    case.closure_note = record.closure_note
+    case.last_contact_on = max((m.held_on for m in record.meetings if m.held_on <= now.date()), default=None)
+    case.updated_at = now
+
+def _next_reference(session: Session, year: int) -> str:
+    prefix = f"{year}-"
+    last = session.scalar(select(func.max(Case.reference)).where(Case.reference.like(f"{prefix}%")))
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:05d}"
+
+# --- use cases -------------------------------------------------------------------------------
+
+def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
+    """Store a new person and their case; returns it as stored, with its id and reference."""
+    now = clock()
+    record = _with_defaults(record, now.date())
+    problems = validate(record, now.date())
+    if problems:
+        raise ValidationFailed(problems)
+    with store.write() as session:
+        person = Person(created_at=now, updated_at=now)
+        case = Case(person=person, reference=_next_reference(session, now.year), opened_on=record.opened_on, updated_at=now)
+        _apply(case, record, now)
+        session.add(case)
+        session.flush()
+        return _to_record(case)
+
+def _with_defaults(record: CaseFile, today: dt.date) -> CaseFile:
+    return replace(record, opened_on=record.opened_on or today)
+
+def get_case(store: CasesStore, case_id: int) -> CaseFile:
+    with store.read() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound()
+        return _to_record(case)
+
+def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
+    """Save an edited case file in one transaction. Refused if someone saved it since it was read."""
+    if record.id is None:
+        raise NotFound()
+    now = clock()
+    problems = validate(record, now.date())
+    if problems:
+        raise ValidationFailed(problems)
+    try:
+        with store.write() as session:
+            case = session.get(Case, record.id)
+            if case is None:
+                raise NotFound()
+            if case.version != record.version:
+                raise ChangedElsewhere()
+            _apply(case, record, now)
+            session.flush()
+            return _to_record(case)
+    except StaleDataError as exc:
+        raise ChangedElsewhere() from exc
+
+def close_case(
+    store: CasesStore,
+    record: CaseFile,
+    reason: ClosureReason,
+    note: str = "",
+    *,
+    clock: Clock = utc_now,
+) -> CaseFile:
+
+    today = clock().date()
+    closed = replace(record, status=CaseStatus.CLOSED, closure_reason=reason, closure_note=note, closed_on=today)
+    return save_case(store, closed, clock=clock)
+
+def reopen_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
+
+    reopened = replace(record, status=CaseStatus.OPEN, closure_reason=None, closure_note="", closed_on=None)
+    return save_case(store, reopened, clock=clock)
+
+def case_summaries(store: CasesStore, user: UserInfo) -> list[CaseSummary]:
+    """Every case the user may see, as rows for the case list, in one query.
+
+    Caseworkers see the cases assigned to them and the unassigned ones; coordinators see all.
+    """
+    query = (
+        select(
+            Case.id,
+            Case.reference,
+            Person.name_latin,
+            Person.name_native,
+            Case.status,
+            Case.assigned_to,
+            UserAccount.display_name,
+            Case.opened_on,
+            Case.last_contact_on,
+            Person.name_folded,
+        )
+        .join(Person, Case.person_id == Person.id)
+        .outerjoin(UserAccount, Case.assigned_to == UserAccount.id)
+    )
+    if user.role is Role.CASEWORKER:
+        query = query.where((Case.assigned_to == user.id) | (Case.assigned_to.is_(None)))
+    elif user.role is not Role.COORDINATOR:
+        return []
+    with store.read() as session:
+        return [
+            CaseSummary(row[0], row[1], row[2], row[3], row[4], row[5], row[6] or "", row[7], row[8], row[9])
+            for row in session.execute(query)
+        ]
+
+def caseworkers(store: CasesStore) -> list[UserInfo]:
+    """Accounts a case may be assigned to."""
+    with store.read() as session:
+        accounts = session.scalars(
+            select(UserAccount).where(UserAccount.role != Role.VOLUNTEER).order_by(UserAccount.display_name)
+        )
+        return [UserInfo(a.id, a.username, a.display_name, a.role, a.active) for a in accounts]
