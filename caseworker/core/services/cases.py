@@ -342,3 +342,22 @@ def caseworkers(store: CasesStore) -> list[UserInfo]:
             select(UserAccount).where(UserAccount.role != Role.VOLUNTEER).order_by(UserAccount.display_name)
         )
         return [UserInfo(a.id, a.username, a.display_name, a.role, a.active) for a in accounts]
+
+
+def summary_of(case: CaseFile, caseworker_names: dict[int, str]) -> CaseSummary:
+    """The case-list row for a case just saved, without reading the whole list again."""
+    if case.id is None or case.opened_on is None:
+        raise ValueError("only a stored case has a summary")
+    person = case.person
+    return CaseSummary(
+        case_id=case.id,
+        reference=case.reference,
+        name_latin=person.name_latin,
+        name_native=person.name_native,
+        status=case.status,
+        caseworker_id=case.assigned_to,
+        caseworker_name=caseworker_names.get(case.assigned_to, "") if case.assigned_to is not None else "",
+        opened_on=case.opened_on,
+        last_contact_on=case.last_contact_on,
+        folded_name=fold(f"{person.name_latin} {person.name_native}"),
+    )

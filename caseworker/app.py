@@ -1,0 +1,180 @@
+"""The one place that wires paths, settings, language, the case files and the windows."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+
+from PySide6.QtCore import QLockFile, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from caseworker import APP_NAME, __version__
+from caseworker.core.errors import ReadOnlyDataDir
+from caseworker.core.i18n import _, current_language, normalise_code, set_language
+from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
+from caseworker.core.paths import DataDir
+from caseworker.core.services.accounts import SignedIn
+from caseworker.ui.language import LanguageSwitcher, system_language
+from caseworker.ui.start import DEMO_PASSWORD, FirstRunDialog, LoginDialog, RecoveryKeyDialog
+
+
+log = logging.getLogger("caseworker")
+
+
+class CaseworkerApp:
+    """The running app: which window is shown, in which language, over which data folder."""
+
+    def __init__(self, app: QApplication, data_dir: DataDir, language: str | None,
+                 kdf: KdfParams = RFC9106_LOW_MEMORY) -> None:
+        self.app = app
+        self.data_dir = data_dir
+        self.kdf = kdf
+        self.languages = LanguageSwitcher(app)
+        self.settings = self._settings_for(data_dir)
+        chosen = language or self.settings.value("language") or system_language()
+        try:
+            self.languages.apply(str(chosen))
+        except ValueError:
+            self.languages.apply("en")
+        self.window = None
+        self.signed_in: SignedIn | None = None
+        self.dialog = None
+
+    @staticmethod
+    def _settings_for(data_dir: DataDir) -> QSettings:
+        # Window layout and language live in the data folder, beside the data they belong to
+        # (never in a global place that tests or a second organisation would share); they hold
+        # no personal data.
+        return QSettings(str(data_dir.ui_state), QSettings.Format.IniFormat)
+
+    def start(self) -> None:
+        if self.data_dir.is_set_up():
+            self.show_login()
+        else:
+            self.show_first_run()
+
+    def show_first_run(self) -> None:
+        dialog = FirstRunDialog(self.data_dir, self.kdf)
+        dialog.setUp.connect(self._set_up)
+        dialog.demoReady.connect(self._demo_ready)
+        dialog.languageChosen.connect(self.switch_language)
+        dialog.rejected.connect(self.app.quit)
+        self._show_dialog(dialog)
+
+    def show_login(self, *, hint: str = "", username: str = "") -> None:
+        dialog = LoginDialog(self.data_dir, self.kdf, hint=hint, username=username)
+        dialog.signedIn.connect(self.show_main)
+        dialog.languageChosen.connect(self.switch_language)
+        dialog.rejected.connect(self.app.quit)
+        self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        log.info("window shown: %s", dialog.objectName())
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _set_up(self, signed_in: SignedIn, recovery) -> None:  # type: ignore[no-untyped-def]
+        self.settings = self._settings_for(self.data_dir)
+        RecoveryKeyDialog(recovery).exec()
+        self.show_main(signed_in)
+
+    def _demo_ready(self, demo_dir: DataDir) -> None:
+        self.data_dir = demo_dir
+        self.settings = self._settings_for(demo_dir)
+        self.show_login(
+            hint=_("Demo data: sign in as “demo” with the password “{password}”.").format(password=DEMO_PASSWORD),
+            username="demo",
+        )
+
+    def show_main(self, signed_in: SignedIn) -> None:
+        from caseworker.ui.main_window import MainWindow  # the heavy window loads after sign-in
+
+        self.signed_in = signed_in
+        self.settings.setValue("language", current_language())
+        self.window = MainWindow(signed_in, self.settings)
+        self.window.languageChosen.connect(self.switch_language)
+        self.window.show()
+        log.info("window shown: %s", self.window.objectName())
+
+    def switch_language(self, code: str) -> None:
+        """Change the language while the app runs, without a restart and without losing edits."""
+        self.languages.apply(code)
+        self.settings.setValue("language", code)
+        for widget in (self.dialog, self.window):
+            if widget is not None:
+                try:
+                    widget.retranslate()
+                except RuntimeError:  # a dialog already closed and deleted
+                    pass
+
+    def shutdown(self) -> None:
+        if self.signed_in is not None:
+            self.signed_in.close()
+            self.signed_in = None
+
+
+def _configure_logging() -> None:
+    # Messages about the app's own workings, never case data; CASEWORKER_LOG_LEVEL=INFO shows more.
+    level = os.environ.get("CASEWORKER_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.WARNING), format="caseworker: %(message)s")
+
+
+def _quit_on_terminate(app: QApplication) -> QTimer:
+    """SIGTERM or Ctrl+C closes the windows as the close button would (asking about unsaved
+    changes), instead of killing the process mid-save. Python runs signal handlers only when it
+    has control, so a slow timer gives it that chance while Qt's event loop runs."""
+
+    def close_all(_signum: int, _frame: object) -> None:
+        log.info("asked to stop")
+        app.closeAllWindows()
+        if not app.topLevelWindows() or all(not w.isVisible() for w in app.topLevelWindows()):
+            app.quit()
+
+    signal.signal(signal.SIGTERM, close_all)
+    signal.signal(signal.SIGINT, close_all)
+    timer = QTimer(app)
+    timer.start(250)
+    timer.timeout.connect(lambda: None)
+    return timer
+
+
+def run_app(data_dir: DataDir, language: str | None = None) -> int:
+    _configure_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Caseworker")
+    app.setDesktopFileName("caseworker")
+    if language:
+        set_language(normalise_code(language))  # for any message before the first window
+    try:
+        data_dir.root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        QMessageBox.critical(None, _("Caseworker"), ReadOnlyDataDir(folder=str(data_dir.root)).message)
+        return ReadOnlyDataDir.exit_code
+    # One app per data folder: two would each think their copy of the list is the truth. A lock
+    # left by a process that died is recognised by its process id and taken over.
+    lock = QLockFile(str(data_dir.lock))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(100):
+        log.warning("already running with the data folder %s", data_dir.root)
+        QMessageBox.information(
+            None, _("Caseworker"),
+            _("Caseworker is already running with the data folder {folder}. Switch to that window.").format(
+                folder=data_dir.root
+            ),
+        )
+        return 0
+    caseworker = CaseworkerApp(app, data_dir, language)
+    _keep = _quit_on_terminate(app)  # noqa: F841 - the timer must live as long as the loop
+    caseworker.start()
+    try:
+        return app.exec()
+    finally:
+        caseworker.shutdown()
+        lock.unlock()

@@ -1,0 +1,214 @@
+"""The command line: automation, scripting and tests. The spellings are a contract
+(shared/DESIGN.md); keep them working.
+
+Exit codes: 0 done; 1 unexpected failure; 2 bad input or usage (nothing changed); 3 wrong user
+or password. Errors go to stderr in the chosen language, one line per problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+from caseworker import __version__
+from caseworker.core.errors import BadInput, CaseworkerError, ValidationFailed
+from caseworker.core.i18n import N_, _, set_language
+from caseworker.core.paths import DataDir
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_WRONG_PASSWORD = 0, 1, 2, 3
+
+
+class UsageError(BadInput):
+    template = N_("{problem} (see 'caseworker --help')")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(problem=message)
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Accepted before or after the command: the sub-parsers' copies must not overwrite a value
+    # given before the command, so only the top parser has defaults.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data-dir", metavar="DIR", default=default, help=_("the data folder (default: your user data folder)"))
+    parser.add_argument("--lang", metavar="CODE", default=default, help=_("language of messages and of the app, e.g. ar, it, uk"))
+
+
+def _user_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help=_("the account to act as"))
+    parser.add_argument(
+        "--password-stdin", action="store_true", default=argparse.SUPPRESS,
+        help=_("read the password from standard input instead of CASEWORKER_PASSWORD"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="caseworker", description=_("Caseworker: case files, service pathways and a referral directory, offline."))
+    parser.add_argument("--version", action="version", version=f"Caseworker {__version__}")
+    _global_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help=_("create a data folder with synthetic cases to explore"))
+    _global_options(demo, top=False)
+    demo.add_argument("--cases", type=int, default=200, metavar="N", help=_("how many synthetic cases (default 200)"))
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help=_("the same seed gives the same people"))
+
+    check = commands.add_parser("check", help=_("check both stores for damage; exit 1 if damaged"))
+    _global_options(check, top=False)
+    _user_options(check)
+
+    users = commands.add_parser("users", help=_("add and list accounts"))
+    _global_options(users, top=False)
+    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", parser_class=_Parser, required=True)
+    add = user_commands.add_parser("add", help=_("add an account"))
+    _global_options(add, top=False)
+    _user_options(add)
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=["coordinator", "caseworker", "volunteer"])
+    add.add_argument("--display-name", metavar="TEXT", default=None)
+    add.add_argument("--new-password-env", metavar="VAR", default="CASEWORKER_NEW_PASSWORD",
+                     help=_("environment variable holding the new account's password"))
+    listing = user_commands.add_parser("list", help=_("list the accounts"))
+    _global_options(listing, top=False)
+    _user_options(listing)
+    return parser
+
+
+def _pre_scan_language(argv: Sequence[str]) -> str | None:
+    """--lang is needed before parsing, so that parse errors are already in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _read_password(args: argparse.Namespace, stdin: TextIO) -> str:
+    if getattr(args, "password_stdin", False):
+        return stdin.readline().rstrip("\r\n")
+    password = os.environ.get("CASEWORKER_PASSWORD")
+    if password is None:
+        raise BadInput(N_("Give the password in CASEWORKER_PASSWORD or with --password-stdin."))
+    return password
+
+
+def _required_user(args: argparse.Namespace) -> str:
+    user = getattr(args, "user", None)
+    if not user:
+        raise BadInput(N_("Say which account to act as with --user NAME."))
+    return user
+
+
+def _print_error(error: CaseworkerError, stderr: TextIO) -> None:
+    if isinstance(error, ValidationFailed):
+        for problem in error.problems:
+            print(problem.message, file=stderr)
+    else:
+        print(error.message, file=stderr)
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    language = _pre_scan_language(argv)
+    try:
+        if language:
+            try:
+                set_language(language)
+            except ValueError:
+                raise BadInput(N_("{code} is not a language code."), code=language) from None
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exit_:  # --help and --version print and exit 0
+            return int(exit_.code or 0)
+        return _run(args, stdin, stdout, stderr)
+    except CaseworkerError as error:
+        _print_error(error, stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=stderr)
+        return EXIT_FAILURE
+    except Exception as error:  # noqa: BLE001 - the contract: one line, never a traceback
+        print(_("Unexpected error: {error}").format(error=f"{type(error).__name__}: {error}"), file=stderr)
+        return EXIT_FAILURE
+
+
+def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    data_dir = DataDir.at(args.data_dir)
+    if args.command is None:
+        from caseworker.app import run_app
+
+        return run_app(data_dir, language=args.lang)
+    if args.command == "demo":
+        return _demo(args, data_dir, stdout, stderr)
+    if args.command == "check":
+        return _check(args, data_dir, stdin, stdout)
+    if args.command == "users":
+        return _users(args, data_dir, stdin, stdout)
+    raise UsageError(problem=args.command)
+
+
+def _demo(args: argparse.Namespace, data_dir: DataDir, stdout: TextIO, stderr: TextIO) -> int:
+    from caseworker.core.services.demo import create_demo
+
+    if args.cases < 0:
+        raise BadInput(N_("The number of cases cannot be negative."))
+    if args.data_dir is None:
+        raise BadInput(N_("Give the folder for the demo data with --data-dir DIR."))
+    password = os.environ.get("CASEWORKER_PASSWORD", "demo")
+    last_shown = [-1]
+
+    def progress(done: int, total: int) -> bool:
+        percent = done * 100 // max(total, 1)
+        if stderr.isatty() and percent != last_shown[0]:
+            last_shown[0] = percent
+            print(f"\r{percent:3d} %", end="", file=stderr, flush=True)
+        return True
+
+    summary = create_demo(data_dir, cases=args.cases, seed=args.seed, password=password, progress=progress)
+    if stderr.isatty():
+        print(file=stderr)
+    print(
+        _("Demo data in {folder}: {cases} cases. Sign in as 'demo'.").format(folder=data_dir.root, cases=summary.cases),
+        file=stdout,
+    )
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: TextIO) -> int:
+    from caseworker.core.services.check import check_data_dir
+
+    password = _read_password(args, stdin) if getattr(args, "user", None) else None
+    report = check_data_dir(data_dir, user=getattr(args, "user", None), password=password)
+    for line in report.lines():
+        print(line, file=stdout)
+    return EXIT_OK if report.sound else EXIT_FAILURE
+
+
+def _users(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: TextIO) -> int:
+    from caseworker.core.labels import label
+    from caseworker.core.models.enums import Role
+    from caseworker.core.services import accounts
+
+    signed_in = accounts.sign_in(data_dir, _required_user(args), _read_password(args, stdin))
+    try:
+        if args.users_command == "list":
+            for user in accounts.list_users(signed_in):
+                state = "" if user.active else _("(disabled)")
+                print(f"{user.username}\t{user.display_name}\t{label(user.role)}\t{state}".rstrip(), file=stdout)
+            return EXIT_OK
+        role = Role(args.role)
+        new_password = os.environ.get(args.new_password_env) if role is not Role.VOLUNTEER else None
+        user = accounts.add_user(
+            signed_in, username=args.name, display_name=args.display_name or args.name, role=role, password=new_password
+        )
+        print(_("Added {name} ({role}).").format(name=user.username, role=label(user.role)), file=stdout)
+        return EXIT_OK
+    finally:
+        signed_in.close()

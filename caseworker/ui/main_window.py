@@ -1,0 +1,403 @@
+"""The main window: the case list beside the open case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker import __version__
+from caseworker.core.errors import CaseworkerError, ValidationFailed
+from caseworker.core.i18n import UI_LANGUAGES, _, current_language
+from caseworker.core.labels import label
+from caseworker.core.models.enums import CaseStatus, ClosureReason
+from caseworker.core.services import cases
+from caseworker.core.services.accounts import SignedIn
+from caseworker.core.services.records import CaseFile, CaseSummary, PersonDetails, UserInfo
+from caseworker.ui.case_editor import CaseEditor
+from caseworker.ui.case_list import CaseListPanel
+from caseworker.ui.start import error_text
+from caseworker.ui.tasks import Task
+
+
+class CloseCaseDialog(QDialog):
+    """Why the case is closed: a reason is required, a note is optional."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reason = QComboBox(self)
+        self.reason.setObjectName("closureReason")
+        for reason in ClosureReason:
+            self.reason.addItem(label(reason), reason.value)
+        self.note = QPlainTextEdit(self)
+        self.note.setTabChangesFocus(True)
+        self.note.setObjectName("closureNote")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        self.reason_label = QLabel(self)
+        self.reason_label.setBuddy(self.reason)
+        self.note_label = QLabel(self)
+        self.note_label.setBuddy(self.note)
+        form.addRow(self.reason_label, self.reason)
+        form.addRow(self.note_label, self.note)
+        form.addRow(self.buttons)
+        self.setWindowTitle(_("Close case"))
+        self.reason_label.setText(_("&Reason"))
+        self.note_label.setText(_("&Note (optional)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Close case"))
+
+    def chosen(self) -> tuple[ClosureReason, str]:
+        return ClosureReason(self.reason.currentData()), self.note.toPlainText().strip()
+
+
+class MainWindow(QMainWindow):
+    languageChosen = Signal(str)
+
+    def __init__(self, signed_in: SignedIn, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._signed_in = signed_in
+        self._settings = settings
+        self._caseworkers: list[UserInfo] = []
+        self._loader: Task | None = None
+        self._case: CaseFile | None = None  # the case in the editor, as last loaded or saved
+
+        self.case_list = CaseListPanel(self)
+        self.editor = CaseEditor([], self)
+        self.editor.setObjectName("caseEditor")
+        self.save_button = QPushButton(self)
+        self.save_button.setObjectName("saveCase")
+        self.discard_button = QPushButton(self)
+        self.discard_button.setObjectName("discardChanges")
+        editor_buttons = QHBoxLayout()
+        editor_buttons.addStretch(1)
+        editor_buttons.addWidget(self.discard_button)
+        editor_buttons.addWidget(self.save_button)
+        editor_pane = QWidget(self)
+        editor_layout = QVBoxLayout(editor_pane)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.editor, 1)
+        editor_layout.addLayout(editor_buttons)
+
+        self.nothing_open = QLabel(self)
+        self.nothing_open.setObjectName("nothingOpen")
+        self.nothing_open.setWordWrap(True)
+        self.nothing_open.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right = QStackedWidget(self)
+        self.right.addWidget(self.nothing_open)
+        self.right.addWidget(editor_pane)
+        self._editor_pane = editor_pane
+
+        self.splitter = QSplitter(self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.case_list)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.user_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._make_actions()
+        self.case_list.caseActivated.connect(self.open_case)
+        self.editor.dirtyChanged.connect(self._update_actions)
+        self.save_button.clicked.connect(self.save)
+        self.discard_button.clicked.connect(self.discard)
+
+        self.retranslate()
+        self._restore_layout()
+        self._update_actions()
+        self.reload_cases()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        self.new_action = QAction(self, shortcut=QKeySequence.StandardKey.New)
+        self.new_action.setObjectName("newCase")
+        self.new_action.triggered.connect(self.new_case)
+        self.save_action = QAction(self, shortcut=QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save)
+        self.discard_action = QAction(self)
+        self.discard_action.triggered.connect(self.discard)
+        self.close_case_action = QAction(self)
+        self.close_case_action.setObjectName("closeCase")
+        self.close_case_action.triggered.connect(self.close_case)
+        self.reopen_action = QAction(self)
+        self.reopen_action.setObjectName("reopenCase")
+        self.reopen_action.triggered.connect(self.reopen_case)
+        self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.find_action = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self._focus_filter)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self._about)
+
+        self.file_menu = self.menuBar().addMenu("")
+        for action in (self.new_action, self.save_action, self.discard_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.close_case_action)
+        self.file_menu.addAction(self.reopen_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.view_menu = self.menuBar().addMenu("")
+        self.view_menu.addAction(self.find_action)
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_actions: dict[str, QAction] = {}
+        for language in UI_LANGUAGES:
+            action = QAction(language.native_name, self, checkable=True)
+            action.triggered.connect(lambda _checked=False, code=language.code: self.languageChosen.emit(code))
+            self.language_menu.addAction(action)
+            self.language_actions[language.code] = action
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def retranslate(self) -> None:
+        org = self._signed_in.organisation.name
+        self.setWindowTitle(_("{organisation} — Caseworker").format(organisation=org) if org else _("Caseworker"))
+        self.file_menu.setTitle(_("&Case"))
+        self.view_menu.setTitle(_("&View"))
+        self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        self.new_action.setText(_("&New case"))
+        self.save_action.setText(_("&Save"))
+        self.discard_action.setText(_("&Discard changes"))
+        self.close_case_action.setText(_("C&lose case…"))
+        self.reopen_action.setText(_("&Reopen case"))
+        self.quit_action.setText(_("&Quit"))
+        self.find_action.setText(_("&Find a case"))
+        self.about_action.setText(_("&About Caseworker"))
+        self.save_button.setText(_("Save"))
+        self.discard_button.setText(_("Discard changes"))
+        self.nothing_open.setText(
+            _("Choose a case in the list to open it,\nor create a new case with Ctrl+N.")
+        )
+        for code, action in self.language_actions.items():
+            action.setChecked(code == current_language())
+        user = self._signed_in.user
+        self.user_label.setText(
+            _("Signed in as {name} ({role})").format(name=user.display_name, role=label(user.role))
+        )
+        self.case_list.retranslate()
+        self.editor.retranslate()
+
+    def _update_actions(self, *_args: Any) -> None:
+        editing = self.right.currentWidget() is self._editor_pane
+        dirty = editing and self.editor.is_dirty()
+        self.save_action.setEnabled(dirty)
+        self.save_button.setEnabled(dirty)
+        self.discard_action.setEnabled(dirty)
+        self.discard_button.setEnabled(dirty)
+        loaded = self._loaded_case()
+        stored = editing and loaded is not None and loaded.id is not None
+        self.close_case_action.setEnabled(stored and loaded.status is not CaseStatus.CLOSED)  # type: ignore[union-attr]
+        self.reopen_action.setEnabled(stored and loaded.status is CaseStatus.CLOSED)  # type: ignore[union-attr]
+        self.setWindowModified(dirty)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def reload_cases(self) -> None:
+        """Read the case list off the GUI thread; the list says it is opening meanwhile."""
+        store, user = self._signed_in.store, self._signed_in.user
+        self.case_list.set_loading()
+
+        def load() -> tuple[list[CaseSummary], list[UserInfo]]:
+            return cases.case_summaries(store, user), cases.caseworkers(store)
+
+        self._loader = Task(load, self)
+        self._loader.done.connect(self._cases_loaded)
+        self._loader.failed.connect(self._show_error)
+        self._loader.start()
+
+    def _cases_loaded(self, result: tuple[list[CaseSummary], list[UserInfo]]) -> None:
+        rows, self._caseworkers = result
+        self.case_list.set_cases(rows, self._caseworkers)
+        self.editor.set_caseworkers(self._caseworkers)
+        self.statusBar().showMessage(_("Case files open."), 3000)
+
+    def loading(self) -> bool:
+        return self._loader is not None and self._loader.running
+
+    # --- one case -----------------------------------------------------------------------------
+
+    def _loaded_case(self) -> CaseFile | None:
+        return self._case
+
+    def open_case(self, case_id: int) -> None:
+        loaded = self._loaded_case()
+        if loaded is not None and loaded.id == case_id and self.right.currentWidget() is self._editor_pane:
+            return
+        if not self._may_leave_case():
+            return
+        try:
+            case = cases.get_case(self._signed_in.store, case_id)
+        except CaseworkerError as error:
+            self._show_error(error)
+            return
+        self._show_case(case)
+
+    def new_case(self) -> None:
+        if not self._may_leave_case():
+            return
+        self._show_case(CaseFile(person=PersonDetails(), assigned_to=self._signed_in.user.id))
+        self.editor.setFocus()
+
+    def _show_case(self, case: CaseFile) -> None:
+        self._case = case
+        self.editor.load(case)
+        self.right.setCurrentWidget(self._editor_pane)
+        self._update_actions()
+
+    def save(self) -> bool:
+        """Save the open case; on any failure the edit stays in the form and the reason is shown."""
+        if not self.editor.is_dirty():
+            return True
+        try:
+            edited = self.editor.current()
+            if edited.id is None:
+                saved = cases.create_case(self._signed_in.store, edited)
+            else:
+                saved = cases.save_case(self._signed_in.store, edited)
+        except ValidationFailed as failed:
+            self.editor.show_problems(failed.problems)
+            return False
+        except CaseworkerError as error:
+            self._show_error(error)
+            return False
+        self._show_case(saved)
+        names = {u.id: u.display_name for u in self._caseworkers}
+        self.case_list.show_saved(cases.summary_of(saved, names))
+        self.statusBar().showMessage(_("Saved {reference}.").format(reference=saved.reference), 5000)
+        return True
+
+    def discard(self) -> None:
+        loaded = self._loaded_case()
+        if loaded is None:
+            return
+        if loaded.id is None:
+            self._case = None
+            self.right.setCurrentWidget(self.nothing_open)
+            self._update_actions()
+        else:
+            self._show_case(loaded)
+
+    def _may_leave_case(self) -> bool:
+        """Unsaved changes are never lost silently: save, discard, or stay."""
+        if self.right.currentWidget() is not self._editor_pane or not self.editor.is_dirty():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"),
+                          _("This case has changes that are not saved yet."), parent=self)
+        save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(_("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(_("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            return self.save()
+        return clicked is discard
+
+    def close_case(self) -> None:
+        loaded = self._loaded_case()
+        if loaded is None or loaded.id is None or not self._may_leave_case():
+            return
+        loaded = self._loaded_case()
+        dialog = CloseCaseDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        reason, note = dialog.chosen()
+        try:
+            saved = cases.close_case(self._signed_in.store, loaded, reason, note)  # type: ignore[arg-type]
+        except CaseworkerError as error:
+            self._show_error(error)
+            return
+        self._after_status_change(saved)
+
+    def reopen_case(self) -> None:
+        loaded = self._loaded_case()
+        if loaded is None or loaded.id is None or not self._may_leave_case():
+            return
+        try:
+            saved = cases.reopen_case(self._signed_in.store, self._loaded_case())  # type: ignore[arg-type]
+        except CaseworkerError as error:
+            self._show_error(error)
+            return
+        self._after_status_change(saved)
+
+    def _after_status_change(self, saved: CaseFile) -> None:
+        self._show_case(saved)
+        names = {u.id: u.display_name for u in self._caseworkers}
+        self.case_list.show_saved(cases.summary_of(saved, names))
+        self.statusBar().showMessage(
+            _("{reference} is now {status}.").format(reference=saved.reference, status=label(saved.status)), 5000
+        )
+
+    # --- window -------------------------------------------------------------------------------
+
+    def _focus_filter(self) -> None:
+        self.case_list.search.setFocus()
+        self.case_list.search.selectAll()
+
+    def _show_error(self, error: BaseException) -> None:
+        QMessageBox.warning(self, _("Caseworker"), error_text(error))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About Caseworker"),
+            _("Caseworker {version}\nCase files, service pathways and a referral directory, offline.").format(
+                version=__version__
+            ),
+        )
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = self._settings.value("main/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        header = self._settings.value("main/caseListHeader")
+        if isinstance(header, QByteArray):
+            self.case_list.table.horizontalHeader().restoreState(header)
+
+    def _save_layout(self) -> None:
+        self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.setValue("main/splitter", self.splitter.saveState())
+        self._settings.setValue("main/caseListHeader", self.case_list.table.horizontalHeader().saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._may_leave_case():
+            event.ignore()
+            return
+        self._save_layout()
+        event.accept()
+
+    def sign_out(self) -> None:
+        self._signed_in.close()
+
+

@@ -1,0 +1,276 @@
+"""Pickers for coded values — countries, languages, occupation groups — that a person finds by
+typing any part of the name in the interface language, or the code itself."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QCollator, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.core.i18n import _, country_name, language_name
+from caseworker.core.reference import country_codes, isco_sub_major_groups, language_codes
+from caseworker.core.text import fold
+from caseworker.ui.widgets.dates import ui_locale
+
+CODE_ROLE = Qt.ItemDataRole.UserRole
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _SearchFilter(QSortFilterProxyModel):
+    """Keeps the rows whose folded name or code contains the folded query, so "cote" finds
+    "Côte d’Ivoire" and "سوريا" finds Syria in Arabic."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+
+    def set_query(self, text: str) -> None:
+        self._needle = fold(text)
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._needle:
+            return True
+        key = self.sourceModel().index(source_row, 0, source_parent).data(SEARCH_ROLE)
+        return bool(key) and self._needle in key
+
+
+class CodePicker(QComboBox):
+    """An editable combo box over coded names. The stored value is the code (``code()``);
+    the names follow the interface language. A code the list does not offer is kept and shown
+    as it is, so loading and saving never loses it."""
+
+    codeChanged = Signal()
+
+    #: sort names with the interface language's collation (False keeps the order of codes())
+    sort_by_name = True
+
+    def __init__(self, parent: QWidget | None = None, *, optional: bool = True) -> None:
+        super().__init__(parent)
+        self._optional = optional
+        self._extra: list[str] = []
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(18)
+        self.setMaxVisibleItems(15)
+        self._items = QStandardItemModel(self)
+        self.setModel(self._items)
+        self._search = _SearchFilter(self)
+        self._search.setSourceModel(self._items)
+        completer = QCompleter(self._search, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setMaxVisibleItems(12)
+        self.setCompleter(completer)
+        line = self.lineEdit()
+        line.setClearButtonEnabled(True)
+        line.textEdited.connect(self._search.set_query)
+        line.editingFinished.connect(self._settle)
+        self.currentIndexChanged.connect(self._on_index_changed)
+        self._last_code: str | None = None
+        self.retranslate()
+
+    # --- what subclasses say ---------------------------------------------------------------
+
+    def codes(self) -> Iterable[str]:
+        raise NotImplementedError
+
+    def name(self, code: str) -> str:
+        raise NotImplementedError
+
+    # --- value ---------------------------------------------------------------------------
+
+    def code(self) -> str | None:
+        code = self.currentData(CODE_ROLE)
+        return code or None
+
+    def set_code(self, code: str | None) -> None:
+        if not code:
+            self.setCurrentIndex(0 if self._optional else -1)
+            return
+        index = self.findData(code, CODE_ROLE)
+        if index < 0:
+            self._extra.append(code)
+            self._items.appendRow(self._item(code, self.name(code)))
+            index = self._items.rowCount() - 1
+        self.setCurrentIndex(index)
+
+    def retranslate(self) -> None:
+        chosen = self.code()
+        blocked = self.blockSignals(True)
+        self._items.clear()
+        if self._optional:
+            self._items.appendRow(self._item("", ""))
+        named = [(self.name(code), code) for code in self.codes()]
+        if self.sort_by_name:
+            collator = QCollator(ui_locale())
+            named.sort(key=functools.cmp_to_key(lambda a, b: collator.compare(a[0], b[0])))
+        known = {code for _name, code in named}
+        named += [(self.name(code), code) for code in self._extra if code not in known]
+        for text, code in named:
+            self._items.appendRow(self._item(code, text))
+        self.set_code(chosen)
+        self.blockSignals(blocked)
+        self.lineEdit().setPlaceholderText(_("Type to search"))
+
+    def _item(self, code: str, text: str) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setData(code, CODE_ROLE)
+        item.setData(fold(f"{text} {code}"), SEARCH_ROLE)
+        return item
+
+    def _settle(self) -> None:
+        """When typing stops, the text either names an entry or goes back to the chosen one: what
+        the field shows is always what will be stored."""
+        text = self.lineEdit().text().strip()
+        if not text and self._optional:
+            self.setCurrentIndex(0)
+            return
+        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index < 0:
+            self._search.set_query(text)
+            if self._search.rowCount() == 1:
+                index = self._search.mapToSource(self._search.index(0, 0)).row()
+        if index >= 0:
+            self.setCurrentIndex(index)
+        self.lineEdit().setText(self.itemText(self.currentIndex()) if self.currentIndex() >= 0 else "")
+        self._search.set_query("")
+
+    def _on_index_changed(self) -> None:
+        code = self.code()
+        if code != self._last_code:
+            self._last_code = code
+            self.codeChanged.emit()
+
+
+class CountryPicker(CodePicker):
+    """ISO 3166-1 alpha-2 countries, named in the interface language."""
+
+    def codes(self) -> Iterable[str]:
+        return country_codes()
+
+    def name(self, code: str) -> str:
+        return country_name(code)
+
+
+class LanguagePicker(CodePicker):
+    """ISO 639 languages, named in the interface language."""
+
+    def codes(self) -> Iterable[str]:
+        return language_codes()
+
+    def name(self, code: str) -> str:
+        return language_name(code)
+
+
+class OccupationGroupPicker(CodePicker):
+    """ISCO-08 sub-major groups ("25 — Information and communications technology
+    professionals"), in the order of their codes. Titles are the ILO's English ones."""
+
+    sort_by_name = False
+
+    def codes(self) -> Iterable[str]:
+        return [group.code for group in isco_sub_major_groups()]
+
+    def name(self, code: str) -> str:
+        titles = {group.code: group.title for group in isco_sub_major_groups()}
+        if code in titles:
+            return _("{code} — {title}").format(code=code, title=titles[code])
+        return code
+
+
+class CountryListEdit(QWidget):
+    """Several countries, in order (nationalities): a picker with an Add button, and the chosen
+    ones in a list with a Remove button."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.picker = CountryPicker(self)
+        self.add_button = QPushButton(self)
+        self.list = QListWidget(self)
+        self.remove_button = QPushButton(self)
+        rows = max(self.list.fontMetrics().height(), 16) + 6
+        self.list.setMaximumHeight(rows * 3 + 2 * self.list.frameWidth())
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.picker, 1)
+        add_row.addWidget(self.add_button)
+        list_row = QHBoxLayout()
+        list_row.addWidget(self.list, 1)
+        list_row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(add_row)
+        layout.addLayout(list_row)
+        self.setFocusProxy(self.picker)
+        self.add_button.clicked.connect(self.add_chosen)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.list.currentRowChanged.connect(self._update_buttons)
+        self.picker.codeChanged.connect(self._update_buttons)
+        self.retranslate()
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.list.item(row).data(CODE_ROLE) for row in range(self.list.count()))
+
+    def set_codes(self, codes: Sequence[str]) -> None:
+        self.list.clear()
+        for code in codes:
+            self._append(code)
+        self.picker.set_code(None)
+        self._update_buttons()
+
+    def add_chosen(self) -> None:
+        code = self.picker.code()
+        if code and code not in self.codes():
+            self._append(code)
+            self.list.setCurrentRow(self.list.count() - 1)
+            self.changed.emit()
+        self.picker.set_code(None)
+        self._update_buttons()
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if row < 0:
+            return
+        self.list.takeItem(row)
+        self.changed.emit()
+        self._update_buttons()
+
+    def set_accessible_names(self, name: str) -> None:
+        self.picker.setAccessibleName(_("{field}: country to add").format(field=name))
+        self.list.setAccessibleName(name)
+
+    def retranslate(self) -> None:
+        self.picker.retranslate()
+        self.add_button.setText(_("Add"))
+        self.add_button.setToolTip(_("Add the chosen country to the list"))
+        self.remove_button.setText(_("Remove"))
+        self.remove_button.setToolTip(_("Remove the selected country from the list"))
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setText(country_name(item.data(CODE_ROLE)))
+
+    def _append(self, code: str) -> None:
+        item = QListWidgetItem(country_name(code))
+        item.setData(CODE_ROLE, code)
+        self.list.addItem(item)
+
+    def _update_buttons(self) -> None:
+        self.add_button.setEnabled(bool(self.picker.code()))
+        self.remove_button.setEnabled(self.list.currentRow() >= 0)
