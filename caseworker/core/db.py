@@ -83,7 +83,8 @@ class CasesStore:
 
     @classmethod
     def open(cls, path: Path, key: DataKey, *, read_only: bool = False) -> CasesStore:
-        if not path.exists():
+        # An empty file would open as a new database and be written to; it is damage.
+        if not path.exists() or path.stat().st_size == 0:
             raise DamagedStore(file=str(path))
         connect_cases(path, key, read_only=read_only).close()  # fail early, with a clear error
         engine = create_engine(
@@ -223,8 +224,21 @@ def migrate(store: CasesStore, backup_dir: Path | None, key: DataKey | None = No
         backup = backup_dir / f"cases-before-migration-{revision}-{stamp}.db"
         store.backup_to(backup, key)
         _prune(backup_dir, "cases-before-migration-*.db", KEEP_MIGRATION_BACKUPS)
-    with store.engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
+    with store.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        # Batch mode rebuilds a table by DROP and rename; with foreign keys on, the DROP would
+        # cascade and delete every row that refers to it. The pragma is ignored inside a
+        # transaction, so it is switched off before BEGIN and the references are checked at
+        # the end instead, before anything is committed.
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                command.upgrade(_alembic_config(connection), "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DamagedStore(file=str(store.path))
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
     return backup
 
 
@@ -237,8 +251,15 @@ def integrity_problems(store: CasesStore) -> list[str]:
     """What SQLite and SQLCipher find wrong inside the store; empty when it is sound."""
     problems: list[str] = []
     with store.engine.connect() as connection:
-        for pragma in ("integrity_check", "cipher_integrity_check", "foreign_key_check"):
-            rows = [" ".join(str(v) for v in row) for row in connection.exec_driver_sql(f"PRAGMA {pragma}")]
+        # The cipher check first: it names the page whose HMAC fails, where integrity_check
+        # would stop at the first such page with a bare "malformed" error.
+        for pragma in ("cipher_integrity_check", "integrity_check", "foreign_key_check"):
+            try:
+                rows = [" ".join(str(v) for v in row) for row in connection.exec_driver_sql(f"PRAGMA {pragma}")]
+            except DBAPIError as exc:
+                problems.append(str(exc.orig or exc))
+                connection.rollback()
+                continue
             problems += [r for r in rows if r != "ok"]
     return problems
 

@@ -9,6 +9,7 @@ password rewraps the key and leaves the database as it is.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 
 import secrets
@@ -24,6 +25,9 @@ from caseworker.core.files import write_atomically
 from caseworker.core.i18n import N_
 
 KEY_BYTES = 32
+SALT_BYTES = 16
+NONCE_BYTES = 12
+TAG_BYTES = 16  # AES-GCM's authentication tag
 RECOVERY_BYTES = 20
 FORMAT = 1
 
@@ -84,7 +88,10 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (UnicodeEncodeError, binascii.Error) as exc:
+        raise ValueError("not base64") from exc
 
 
 def _aad(kind: str, name: str) -> bytes:
@@ -103,8 +110,8 @@ class WrappedKey:
 
     @classmethod
     def wrap(cls, kind: str, name: str, secret: bytes, key: DataKey, params: KdfParams) -> WrappedKey:
-        salt = secrets.token_bytes(16)
-        nonce = secrets.token_bytes(12)
+        salt = secrets.token_bytes(SALT_BYTES)
+        nonce = secrets.token_bytes(NONCE_BYTES)
         kek = _derive(secret, salt, params)
         wrapped = AESGCM(kek).encrypt(nonce, key.raw(), _aad(kind, name))
         return cls(kind, name, _b64(salt), _b64(nonce), _b64(wrapped), params)
@@ -122,6 +129,45 @@ class KeyRingDamaged(BadInput):
     template = N_("The key file {file} is damaged. Restore it from a backup; nothing was changed.")
 
 
+class KeyRingUnreadable(BadInput):
+    template = N_("Caseworker may not read the key file {file}. Ask for read access to the data folder; nothing was changed.")
+
+
+def _decoded(value: object, length: int) -> str:
+    """A base64 field of exactly ``length`` bytes, or ValueError."""
+    if not isinstance(value, str) or len(_unb64(value)) != length:
+        raise ValueError("field length")
+    return value
+
+
+def _kdf_from_json(value: object) -> KdfParams:
+    if not isinstance(value, dict) or set(value) != {"time_cost", "memory_kib", "parallelism"}:
+        raise ValueError("kdf fields")
+    if not all(type(v) is int for v in value.values()):
+        raise ValueError("kdf values")
+    params = KdfParams(**value)
+    # Argon2's own bounds (RFC 9106): anything outside them cannot have been written by us.
+    if not (1 <= params.parallelism <= 2**24 - 1 and params.time_cost >= 1 and params.memory_kib >= 8 * params.parallelism):
+        raise ValueError("kdf bounds")
+    return params
+
+
+def _entry_from_json(entry: object) -> WrappedKey:
+    if not isinstance(entry, dict):
+        raise ValueError("entry")
+    kind, name = entry["kind"], entry["name"]
+    if kind not in ("password", "recovery") or not isinstance(name, str) or not name:
+        raise ValueError("entry kind or name")
+    return WrappedKey(
+        kind=kind,
+        name=name,
+        salt=_decoded(entry["salt"], SALT_BYTES),
+        nonce=_decoded(entry["nonce"], NONCE_BYTES),
+        wrapped=_decoded(entry["wrapped"], KEY_BYTES + TAG_BYTES),
+        kdf=_kdf_from_json(entry["kdf"]),
+    )
+
+
 @dataclass(slots=True)
 class KeyRing:
     """The wrapped copies of the data key, one per user with a password, and the recovery copy."""
@@ -131,23 +177,19 @@ class KeyRing:
     @classmethod
     def load(cls, path: Path) -> KeyRing:
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-            if document.get("format") != FORMAT:
-                raise ValueError("format")
-            entries = [
-                WrappedKey(
-                    kind=str(e["kind"]),
-                    name=str(e["name"]),
-                    salt=str(e["salt"]),
-                    nonce=str(e["nonce"]),
-                    wrapped=str(e["wrapped"]),
-                    kdf=KdfParams(**{k: int(v) for k, v in e["kdf"].items()}),
-                )
-                for e in document["entries"]
-            ]
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except PermissionError as exc:
+            raise KeyRingUnreadable(file=str(path)) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KeyRingDamaged(file=str(path)) from exc
+        try:
+            document = json.loads(text)
+            if not isinstance(document, dict) or document.get("format") != FORMAT:
+                raise ValueError("format")
+            entries = [_entry_from_json(e) for e in document["entries"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise KeyRingDamaged(file=str(path)) from exc
         return cls(entries)
 

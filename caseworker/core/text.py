@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import unicodedata
 
-# Arabic-script letters that people type interchangeably, mapped to one form.
-_ARABIC_VARIANTS = str.maketrans(
+# Letters people type interchangeably, mapped to one form: Latin letters whose stroke is not a
+# combining mark (so NFKD leaves them alone), and Arabic-script variants.
+_VARIANTS = str.maketrans(
     {
+        "\u0131": "i",  # Turkish dotless i
+        "\u00f8": "o",  # Danish and Norwegian o with stroke
+        "\u0142": "l",  # Polish l with stroke
+        "\u0111": "d",  # d with stroke
+        "\u0127": "h",  # Maltese h with stroke
+        "\u00e6": "ae",
+        "\u0153": "oe",
         "\u0622": "\u0627",  # alef with madda -> alef
         "\u0623": "\u0627",  # alef with hamza above -> alef
         "\u0625": "\u0627",  # alef with hamza below -> alef
@@ -32,6 +40,8 @@ def fold(text: str) -> str:
 
     'Ḥasan', 'hasan' and 'HASAN' fold alike; so do 'أحمد' and 'احمد', and 'Σοφία' and 'σοφια'.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Decompose before and after case folding: compatibility forms (styled letters, ligatures)
+    # become plain letters first, so that their capitals fold too.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped).translate(_ARABIC_VARIANTS)
+    return unicodedata.normalize("NFC", stripped).translate(_VARIANTS)

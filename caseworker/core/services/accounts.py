@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from caseworker.core.db import CasesStore, migrate
+from caseworker.core.db import CasesStore, current_revision, migrate
 from caseworker.core.errors import (
     AccountDisabled,
     AlreadySetUp,
     BadInput,
+    DamagedStore,
     NotSetUp,
     Problem,
     ReadOnlyDataDir,
@@ -28,7 +29,7 @@ from caseworker.core.paths import DataDir
 from caseworker.core.services.records import OrganisationInfo, UserInfo
 
 MIN_PASSWORD_LENGTH = 10
-USERNAME = re.compile(r"^[\w.@-]{1,64}$")
+USERNAME = re.compile(r"[\w.@-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def new_password_problems(password: str, field: str = "password") -> list[Proble
 
 def new_user_problems(username: str, display_name: str) -> list[Problem]:
     problems = []
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         problems.append(
             Problem("username", N_("A user name is 1 to 64 letters, digits, dots, dashes, @ or underscores, without spaces."))
         )
@@ -149,6 +150,9 @@ def open_with_key(data_dir: DataDir, key: DataKey, username: str) -> SignedIn:
     _check_writable(data_dir)
     store = CasesStore.open(data_dir.cases_db, key)
     try:
+        if current_revision(store) is None:
+            # Only set-up makes a schema from nothing; an empty store here is a damaged one.
+            raise DamagedStore(file=str(data_dir.cases_db))
         backup = migrate(store, backup_dir=data_dir.backups, key=key)
         with store.read() as session:
             account = session.scalar(select(UserAccount).where(UserAccount.username == username))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseworker.core.dates import PartialDate
@@ -53,6 +54,11 @@ Clock = Callable[[], dt.datetime]
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def local_today(clock: Clock) -> dt.date:
+    """The date on the caseworker's wall calendar: a meeting at 00:30 in Athens is today's."""
+    return clock().astimezone().date()
 
 # --- validation --------------------------------------------------------------------------------
 
@@ -196,7 +202,7 @@ def _sync(rows: list[Row], records: Sequence[Any], make: Callable[[], Row], fiel
 def _fields(record_type: type) -> tuple[str, ...]:
     return tuple(name for name in record_type.__dataclass_fields__ if name != "id")
 
-def _apply(case: Case, record: CaseFile, now: dt.datetime) -> None:
+def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> None:
     p = case.person
     details = record.person
     p.name_latin = details.name_latin.strip()
@@ -229,7 +235,7 @@ def _apply(case: Case, record: CaseFile, now: dt.datetime) -> None:
     case.closed_on = record.closed_on
     case.closure_reason = record.closure_reason
     case.closure_note = record.closure_note
-    case.last_contact_on = max((m.held_on for m in record.meetings if m.held_on <= now.date()), default=None)
+    case.last_contact_on = max((m.held_on for m in record.meetings if m.held_on <= today), default=None)
     case.updated_at = now
 
 def _next_reference(session: Session, year: int) -> str:
@@ -242,15 +248,15 @@ def _next_reference(session: Session, year: int) -> str:
 
 def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
     """Store a new person and their case; returns it as stored, with its id and reference."""
-    now = clock()
-    record = _with_defaults(record, now.date())
-    problems = validate(record, now.date())
+    now, today = clock(), local_today(clock)
+    record = _with_defaults(record, today)
+    problems = validate(record, today)
     if problems:
         raise ValidationFailed(problems)
     with store.write() as session:
         person = Person(created_at=now, updated_at=now)
-        case = Case(person=person, reference=_next_reference(session, now.year), opened_on=record.opened_on, updated_at=now)
-        _apply(case, record, now)
+        case = Case(person=person, reference=_next_reference(session, today.year), opened_on=record.opened_on, updated_at=now)
+        _apply(case, record, now, today)
         session.add(case)
         session.flush()
         return _to_record(case)
@@ -269,8 +275,8 @@ def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) ->
     """Save an edited case file in one transaction. Refused if someone saved it since it was read."""
     if record.id is None:
         raise NotFound()
-    now = clock()
-    problems = validate(record, now.date())
+    now, today = clock(), local_today(clock)
+    problems = validate(record, today)
     if problems:
         raise ValidationFailed(problems)
     try:
@@ -280,7 +286,10 @@ def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) ->
                 raise NotFound()
             if case.version != record.version:
                 raise ChangedElsewhere()
-            _apply(case, record, now)
+            _apply(case, record, now, today)
+            # Every save moves the version, even one that changes only child rows, so a later
+            # save from an older copy is always refused.
+            flag_modified(case, "updated_at")
             session.flush()
             return _to_record(case)
     except StaleDataError as exc:
@@ -295,7 +304,7 @@ def close_case(
     clock: Clock = utc_now,
 ) -> CaseFile:
 
-    today = clock().date()
+    today = local_today(clock)
     closed = replace(record, status=CaseStatus.CLOSED, closure_reason=reason, closure_note=note, closed_on=today)
     return save_case(store, closed, clock=clock)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from PySide6.QtCore import QDate, QLocale, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QSizePolicy, QSpinBox, QWidget
 
 from caseworker.core.dates import PRECISION_LABELS, PartialDate, Precision
 from caseworker.core.errors import BadInput
@@ -124,6 +124,7 @@ class OptionalYearEdit(QSpinBox):
         self.setValue(self.minimum())
         # "1,990" is no year: no group separators.
         self.setGroupSeparatorShown(False)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
     def year(self) -> int | None:
         value = self.value()

@@ -8,11 +8,22 @@ from collections.abc import Callable, Hashable, Sequence
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
-from caseworker.core.i18n import _
+from caseworker.core.i18n import _, is_right_to_left
+
+LRM = "\u200e"
+RLM = "\u200f"
 
 # A problem is shown in red and bold beside the label, as well as in words; colour alone would
 # not reach everyone, the words and the tooltip do.
 _PROBLEM_STYLE = "color: #b3261e; font-weight: bold;"
+
+
+def in_ui_direction(text: str) -> str:
+    """``text`` as a paragraph of the interface language's direction. A line made only of
+    isolated values (a name, a reference) has no direction of its own, so Qt would align it
+    like left-to-right text even in an Arabic interface."""
+    mark = RLM if is_right_to_left() else LRM
+    return f"{mark}{text}"
 
 
 def name_for_accessibility(widget: QWidget, name: str) -> None:
@@ -54,7 +65,8 @@ class FormRows:
             label.setWordWrap(True)
             self.layout.addRow(label, field)
         else:
-            self.layout.addRow(field)
+            # Under the fields, not under the labels: the text is the field's own label.
+            self.layout.addRow("", field)
         self._rows.append((label, field, text))
         if key is not None:
             self._by_key[key] = (label, field)

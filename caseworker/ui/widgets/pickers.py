@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.core.i18n import _, country_name, language_name
+from caseworker.core.i18n import _, country_name, current_language, language_name
 from caseworker.core.reference import country_codes, isco_sub_major_groups, language_codes
 from caseworker.core.text import fold
 from caseworker.ui.widgets.dates import ui_locale
@@ -28,6 +28,8 @@ CODE_ROLE = Qt.ItemDataRole.UserRole
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
+
+_NAMED: dict[tuple[type, str], list[tuple[str, str]]] = {}
 
 
 class _SearchFilter(QSortFilterProxyModel):
@@ -39,8 +41,17 @@ class _SearchFilter(QSortFilterProxyModel):
         self._needle = ""
 
     def set_query(self, text: str) -> None:
-        self._needle = fold(text)
-        self.invalidateFilter()
+        needle = fold(text)
+        if needle == self._needle:
+            return
+        if hasattr(self, "beginFilterChange"):
+            # Qt 6.10 deprecates invalidateRowsFilter() for this pair, which 6.8 lacks.
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = needle
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._needle:
@@ -83,6 +94,7 @@ class CodePicker(QComboBox):
         line.editingFinished.connect(self._settle)
         self.currentIndexChanged.connect(self._on_index_changed)
         self._last_code: str | None = None
+        self._built_for: str | None = None
         self.retranslate()
 
     # --- what subclasses say ---------------------------------------------------------------
@@ -105,21 +117,23 @@ class CodePicker(QComboBox):
             return
         index = self.findData(code, CODE_ROLE)
         if index < 0:
-            self._extra.append(code)
+            if code not in self._extra:
+                self._extra.append(code)
             self._items.appendRow(self._item(code, self.name(code)))
             index = self._items.rowCount() - 1
         self.setCurrentIndex(index)
 
     def retranslate(self) -> None:
+        language = current_language()
+        if language == self._built_for:
+            return
+        self._built_for = language
         chosen = self.code()
         blocked = self.blockSignals(True)
         self._items.clear()
         if self._optional:
             self._items.appendRow(self._item("", ""))
-        named = [(self.name(code), code) for code in self.codes()]
-        if self.sort_by_name:
-            collator = QCollator(ui_locale())
-            named.sort(key=functools.cmp_to_key(lambda a, b: collator.compare(a[0], b[0])))
+        named = list(self._named(language))
         known = {code for _name, code in named}
         named += [(self.name(code), code) for code in self._extra if code not in known]
         for text, code in named:
@@ -127,6 +141,18 @@ class CodePicker(QComboBox):
         self.set_code(chosen)
         self.blockSignals(blocked)
         self.lineEdit().setPlaceholderText(_("Type to search"))
+
+    def _named(self, language: str) -> list[tuple[str, str]]:
+        """(name, code) in display order. Naming and collating 600 languages takes a noticeable
+        moment, so it is done once per kind of picker and language."""
+        key = (type(self), language)
+        if key not in _NAMED:
+            named = [(self.name(code), code) for code in self.codes()]
+            if self.sort_by_name:
+                collator = QCollator(ui_locale())
+                named.sort(key=functools.cmp_to_key(lambda a, b: collator.compare(a[0], b[0])))
+            _NAMED[key] = named
+        return _NAMED[key]
 
     def _item(self, code: str, text: str) -> QStandardItem:
         item = QStandardItem(text)

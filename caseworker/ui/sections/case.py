@@ -1,0 +1,164 @@
+"""The case itself: its status, who looks after it, when it was opened, and when and why it was
+closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from caseworker.core.errors import Problem
+from caseworker.core.i18n import N_, _, format_date
+from caseworker.core.labels import label
+from caseworker.core.models.enums import CaseStatus, ClosureReason
+from caseworker.core.services.records import CaseFile, UserInfo
+from caseworker.ui.widgets.dates import OptionalDateEdit
+from caseworker.ui.widgets.forms import ChoiceCombo, FormRows, heading
+
+
+@dataclass(frozen=True, slots=True)
+class CaseValues:
+    status: CaseStatus
+    assigned_to: int | None
+    opened_on: dt.date | None
+    closed_on: dt.date | None
+    closure_reason: ClosureReason | None
+    closure_note: str
+
+
+class CaseworkerNames:
+    """Names of the accounts a case or a meeting may belong to; an id with no account known
+    (yet) is still shown, never dropped."""
+
+    def __init__(self, caseworkers: Sequence[UserInfo] = ()) -> None:
+        self.accounts: list[UserInfo] = list(caseworkers)
+
+    def ids(self) -> list[int | None]:
+        return [None] + [user.id for user in self.accounts if user.active]
+
+    def text(self, user_id: object) -> str:
+        if user_id is None:
+            return _("Not assigned")
+        for user in self.accounts:
+            if user.id == user_id:
+                if user.active:
+                    return user.display_name
+                return _("{name} (account disabled)").format(name=user.display_name)
+        return _("Account {number}").format(number=user_id)
+
+
+class CaseSection(QWidget):
+    changed = Signal()
+    TITLE = N_("Case")
+
+    def __init__(self, names: CaseworkerNames, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._names = names
+        self.title = heading(self)
+        self.status = ChoiceCombo(list(CaseStatus), label, self)  # type: ignore[arg-type]
+        self.assigned_to = ChoiceCombo(names.ids(), names.text, self)
+        self.opened_on = OptionalDateEdit(self)
+        self.last_contact = QLabel(self)
+        self.last_contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.closed_on = OptionalDateEdit(self)
+        self.closure_reason = ChoiceCombo([None, *ClosureReason], self._reason_text, self)
+        self.closure_note = QPlainTextEdit(self)
+        self.closure_note.setTabChangesFocus(True)
+        self.closure_note.setFixedHeight(self.closure_note.fontMetrics().lineSpacing() * 4 + 12)
+        self._last_contact_on: dt.date | None = None
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows = FormRows(form)
+        self.rows.add(N_("Status"), self.status, "status")
+        self.rows.add(N_("Caseworker"), self.assigned_to, "assigned_to")
+        self.rows.add(N_("Opened on"), self.opened_on, "opened_on")
+        self.rows.add(N_("Last contact"), self.last_contact, "last_contact")
+        self.rows.add(N_("Closed on"), self.closed_on, "closed_on")
+        self.rows.add(N_("Reason for closing"), self.closure_reason, "closure_reason")
+        self.rows.add(N_("Note on closing"), self.closure_note, "closure_note")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+        self.status.currentIndexChanged.connect(self._on_status_changed)
+        self.assigned_to.currentIndexChanged.connect(self.changed)
+        self.opened_on.changed.connect(self.changed)
+        self.closed_on.changed.connect(self.changed)
+        self.closure_reason.currentIndexChanged.connect(self.changed)
+        self.closure_note.textChanged.connect(self.changed)
+
+    def set_value(self, case: CaseFile) -> None:
+        self.status.set_value(case.status)
+        self.assigned_to.set_value(case.assigned_to)
+        self.opened_on.set_date(case.opened_on)
+        self.closed_on.set_date(case.closed_on)
+        self.closure_reason.set_value(case.closure_reason)
+        self.closure_note.setPlainText(case.closure_note)
+        self._last_contact_on = case.last_contact_on
+        self._show_last_contact()
+        self._enable_closure()
+
+    def value(self) -> CaseValues:
+        return CaseValues(
+            status=self.status.value(),  # type: ignore[arg-type]
+            assigned_to=self.assigned_to.value(),  # type: ignore[arg-type]
+            opened_on=self.opened_on.date(),
+            closed_on=self.closed_on.date(),
+            closure_reason=self.closure_reason.value(),  # type: ignore[arg-type]
+            closure_note=self.closure_note.toPlainText(),
+        )
+
+    def caseworkers_changed(self) -> None:
+        self.assigned_to.set_values(self._names.ids())
+        self.assigned_to.retranslate()
+
+    def show_problems(self, problems: dict[str, list[Problem]]) -> None:
+        self.rows.clear_marks()
+        for key, found in problems.items():
+            self.rows.mark(key, [p.message for p in found])
+
+    def focus_problem(self, key: str) -> None:
+        field = self.rows.field(key) or self.status
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def retranslate(self) -> None:
+        self.title.setText(_(self.TITLE))
+        self.rows.retranslate()
+        for combo in (self.status, self.assigned_to, self.closure_reason):
+            combo.retranslate()
+        self.opened_on.retranslate()
+        self.closed_on.retranslate()
+        self.opened_on.setToolTip(_("Left empty, the case is opened on the day it is first saved."))
+        self._show_last_contact()
+
+    def _reason_text(self, reason: object) -> str:
+        return _("Not closed") if reason is None else label(reason)  # type: ignore[arg-type]
+
+    def _show_last_contact(self) -> None:
+        if self._last_contact_on is None:
+            self.last_contact.setText(_("No meeting recorded yet"))
+        else:
+            self.last_contact.setText(format_date(self._last_contact_on))
+
+    def _on_status_changed(self) -> None:
+        # As the services do: closing is dated the day it is done (the caseworker may change
+        # it), and a case that is no longer closed has no closing date, reason or note.
+        if self.status.value() is CaseStatus.CLOSED:
+            if self.closed_on.date() is None:
+                self.closed_on.set_date(dt.date.today())
+        else:
+            self.closed_on.set_date(None)
+            self.closure_reason.set_value(None)
+            self.closure_note.setPlainText("")
+        self._enable_closure()
+        self.changed.emit()
+
+    def _enable_closure(self) -> None:
+        closed = self.status.value() is CaseStatus.CLOSED
+        for field in (self.closed_on, self.closure_reason, self.closure_note):
+            field.setEnabled(closed)
