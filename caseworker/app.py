@@ -130,14 +130,19 @@ def _quit_on_terminate(app: QApplication) -> QTimer:
     changes), instead of killing the process mid-save. Python runs signal handlers only when it
     has control, so a slow timer gives it that chance while Qt's event loop runs."""
 
-    def close_all(_signum: int, _frame: object) -> None:
-        log.info("asked to stop")
+    def close_all() -> None:
         app.closeAllWindows()
-        if not app.topLevelWindows() or all(not w.isVisible() for w in app.topLevelWindows()):
+        if not any(window.isVisible() for window in app.topLevelWidgets()):
             app.quit()
 
-    signal.signal(signal.SIGTERM, close_all)
-    signal.signal(signal.SIGINT, close_all)
+    def on_signal(_signum: int, _frame: object) -> None:
+        log.info("asked to stop")
+        # Queued, not called: a signal that comes before the event loop has started would
+        # otherwise call quit() too early, where it does nothing, and the app would stay up.
+        QTimer.singleShot(0, close_all)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     timer = QTimer(app)
     timer.start(250)
     timer.timeout.connect(lambda: None)

@@ -185,6 +185,8 @@ class CaseEditor(QWidget):
         layout.addLayout(body, 1)
 
         QWidget.setTabOrder(self.problem_list, self.section_list)
+        # Focusing the editor (as after "New case") puts the cursor where a case file starts.
+        self.setFocusProxy(self.person.name_latin)
         self.section_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.problem_list.itemActivated.connect(self._go_to_problem_item)
         self.problem_list.itemClicked.connect(self._go_to_problem_item)

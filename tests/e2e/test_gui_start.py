@@ -16,7 +16,7 @@ def _start(data_dir: Path, env: dict[str, str], *extra: str) -> subprocess.Popen
     return subprocess.Popen(
         [*command(), "--data-dir", str(data_dir), *extra],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -38,18 +38,28 @@ def _wait_for_line(process: subprocess.Popen[str], wanted: str, limit: float = 6
         seen.append(line)
         if wanted in line:
             return seen
-    process.kill()
-    process.wait()
+    _kill(process)
     raise AssertionError(f"never saw {wanted!r}; stderr was: {''.join(seen)}")
 
 
+def _kill(process: subprocess.Popen[str]) -> None:
+    process.kill()
+    process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+
+
 def _stop(process: subprocess.Popen[str]) -> int:
+    """Ask the app to stop as a desktop session does at log-out; returns its exit code."""
     process.send_signal(signal.SIGTERM)
     try:
         return process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 def test_first_start_shows_the_welcome_window_and_quits_cleanly(tmp_path: Path, display: dict[str, str]) -> None:
@@ -70,7 +80,6 @@ def test_a_second_start_on_the_same_folder_says_it_is_running(tmp_path: Path, di
     second = _start(tmp_path / "one", {**display, "QT_QPA_PLATFORM": "offscreen"})
     try:
         _wait_for_line(second, "already running")
-        second.kill()
-        second.wait()
+        _kill(second)
     finally:
         assert _stop(first) == 0

@@ -13,14 +13,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableView,
     QWidget,
 )
@@ -523,14 +521,28 @@ def _inputs(root: QWidget) -> list[QWidget]:
 
 
 def test_every_field_has_an_accessible_name(qtbot, shown: CaseEditor) -> None:
-    dialogs = [open_dialog(qtbot, s, s.add_button) for s in (shown.languages, shown.qualifications)]
     unnamed = []
-    for root in [shown, *dialogs]:
+
+    def check(root: QWidget) -> None:
         for widget in _inputs(root):
             own_text = widget.text() if isinstance(widget, QPushButton | QCheckBox) else ""
             if not (widget.accessibleName() or own_text):
-                unnamed.append(f"{type(widget).__name__} in {type(widget.parent()).__name__}")
+                unnamed.append(f"{type(widget).__name__} in {type(root).__name__}")
+
+    check(shown)
+    for name in SECTIONS:
+        section: ListSection = getattr(shown, name)
+        dialog = open_dialog(qtbot, section, section.add_button)
+        check(dialog)
+        dialog.reject()
     assert unnamed == []
+
+
+def test_focusing_the_editor_puts_the_cursor_in_the_name(qtbot, shown: CaseEditor) -> None:
+    shown.load(CaseFile(person=PersonDetails()))
+    shown.activateWindow()
+    shown.setFocus()
+    qtbot.waitUntil(shown.person.name_latin.hasFocus)
 
 
 def test_every_form_label_names_its_field(editor: CaseEditor) -> None:

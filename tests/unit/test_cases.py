@@ -551,3 +551,16 @@ def test_the_folded_name_covers_both_scripts(signed_in: accounts.SignedIn, clock
     cases.save_case(signed_in.store, renamed, clock=clock)
     (row,) = cases.case_summaries(signed_in.store, signed_in.user)
     assert row.folded_name.strip() == "ahmed kerimi"
+
+
+def test_references_count_on_past_99999_in_a_year(signed_in: accounts.SignedIn, clock: Clock) -> None:
+    from sqlalchemy import update
+
+    from caseworker.core.models import Case
+
+    first = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="A")), clock=clock)
+    with signed_in.store.write() as session:
+        session.execute(update(Case).where(Case.id == first.id).values(reference="2026-99999"))
+    second = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="B")), clock=clock)
+    third = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="C")), clock=clock)
+    assert (second.reference, third.reference) == ("2026-100000", "2026-100001")

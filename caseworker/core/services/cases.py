@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -240,9 +240,10 @@ def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> No
 
 def _next_reference(session: Session, year: int) -> str:
     prefix = f"{year}-"
-    last = session.scalar(select(func.max(Case.reference)).where(Case.reference.like(f"{prefix}%")))
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    # The number, not the text: "2026-100000" sorts before "2026-99999" as text.
+    number = cast(func.substr(Case.reference, len(prefix) + 1), Integer)
+    last = session.scalar(select(func.max(number)).where(Case.reference.like(f"{prefix}%")))
+    return f"{prefix}{(last or 0) + 1:05d}"
 
 # --- use cases -------------------------------------------------------------------------------
 

@@ -181,6 +181,9 @@ def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         connection.exec_driver_sql(compiled.string, [dict(zip(keys, values)) for values in zip(*columns)])
 
 
+# --- drawing -------------------------------------------------------------------------------------
+
+
 class _Draws(random.Random):
     """random.Random with integer draws taken from one ``random()`` each: several times faster
     than the exactly uniform originals, and uniform enough for invented people."""
@@ -260,6 +263,7 @@ class _DemoData:
     origins: _Weighted[_Origin]
     occupations: dict[str, _Weighted[_Occupation]]  # by tier
     general_fields: list[str]
+    school_certificates: list[str]
     institutions: dict[str, list[str]]  # by ISCED level, and "vocational"
     employers: list[str]
     job_descriptions: list[str]
@@ -342,6 +346,7 @@ def _demo_data() -> _DemoData:
         origins=_Weighted(origins),
         occupations={tier: _Weighted(jobs) for tier, jobs in by_tier.items()},
         general_fields=work["general_fields"],
+        school_certificates=work["school_certificates"],
         institutions=work["institutions"],
         employers=work["employers"],
         job_descriptions=work["job_descriptions"],
@@ -363,8 +368,12 @@ def _demo_data() -> _DemoData:
 # --- the vocabularies' plausible mixes ----------------------------------------------------------
 
 _CEFR = list(CefrLevel)
-_OTHER_LANGUAGE_LEVEL = _Weighted([(CefrLevel.A2, 15), (CefrLevel.B1, 25), (CefrLevel.B2, 30), (CefrLevel.C1, 20), (CefrLevel.C2, 10)])
-_ENGLISH_LEVEL = _Weighted([(CefrLevel.A1, 15), (CefrLevel.A2, 25), (CefrLevel.B1, 30), (CefrLevel.B2, 20), (CefrLevel.C1, 10)])
+_OTHER_LANGUAGE_LEVEL = _Weighted(
+    [(CefrLevel.A2, 15), (CefrLevel.B1, 25), (CefrLevel.B2, 30), (CefrLevel.C1, 20), (CefrLevel.C2, 10)]
+)
+_ENGLISH_LEVEL = _Weighted(
+    [(CefrLevel.A1, 15), (CefrLevel.A2, 25), (CefrLevel.B1, 30), (CefrLevel.B2, 20), (CefrLevel.C1, 10)]
+)
 _FIRST_HOST_LEVEL = _Weighted([(0, 55), (1, 25), (2, 13), (3, 5), (4, 2)])
 _TIER_BY_LEVEL = {
     "high": _Weighted([("professional", 65), ("associate", 10), ("skilled", 10), ("elementary", 15)]),
@@ -381,11 +390,27 @@ _RECOGNITION = _Weighted(
         (RecognitionStatus.RECOGNISED, 15),
         (RecognitionStatus.PARTLY_RECOGNISED, 10),
         (RecognitionStatus.REFUSED, 5),
-        (RecognitionStatus.QUALIFICATIONS_PASSPORT, 6),
         (RecognitionStatus.NOT_NEEDED, 12),
+        # QUALIFICATIONS_PASSPORT: only for higher education without papers, see _qualification
     ]
 )
-_DECIDED = {RecognitionStatus.RECOGNISED, RecognitionStatus.PARTLY_RECOGNISED, RecognitionStatus.REFUSED, RecognitionStatus.QUALIFICATIONS_PASSPORT}
+_DECIDED = {
+    RecognitionStatus.RECOGNISED,
+    RecognitionStatus.PARTLY_RECOGNISED,
+    RecognitionStatus.REFUSED,
+    RecognitionStatus.QUALIFICATIONS_PASSPORT,
+}
+# A licence from abroad is exchanged, not assessed; its "qualification" is the ISCO group of drivers.
+_DRIVING = "83"
+_LICENCE_EXCHANGE = _Weighted(
+    [
+        (RecognitionStatus.NOT_STARTED, 40),
+        (RecognitionStatus.APPLIED, 30),
+        (RecognitionStatus.RECOGNISED, 25),
+        (RecognitionStatus.REFUSED, 5),
+    ]
+)
+_PENDING = {RecognitionStatus.NOT_STARTED, RecognitionStatus.DOCUMENTS_GATHERED, RecognitionStatus.APPLIED}
 _CLOSURE = _Weighted(
     [
         (ClosureReason.EMPLOYED, 30),
@@ -398,7 +423,9 @@ _CLOSURE = _Weighted(
         (ClosureReason.OTHER, 3),
     ]
 )
-_MEETING_KIND = _Weighted([(MeetingKind.IN_PERSON, 60), (MeetingKind.PHONE, 20), (MeetingKind.VIDEO, 8), (MeetingKind.MESSAGE, 12)])
+_MEETING_KIND = _Weighted(
+    [(MeetingKind.IN_PERSON, 60), (MeetingKind.PHONE, 20), (MeetingKind.VIDEO, 8), (MeetingKind.MESSAGE, 12)]
+)
 _CONSENT_METHOD = _Weighted([(ConsentMethod.WRITTEN, 70), (ConsentMethod.VERBAL, 15), (ConsentMethod.ELECTRONIC, 15)])
 _JOB_COUNT = _Weighted([(0, 15), (1, 40), (2, 30), (3, 15)])
 _CASEWORKER_SHARE = [30, 28, 24, 18]
@@ -521,7 +548,7 @@ class _CaseMaker:
         occupation = data.occupations[_TIER_BY_LEVEL[band].pick(rng)].pick(rng)
         person = _Person(case_id, origin, opened_on, born, arrived, origin.mother_tongues.pick(rng), level, occupation)
 
-        if age_days > 0 and self._chance(0.04 + 0.36 * min(age_days, HISTORY_DAYS) / HISTORY_DAYS):
+        if age_days > 0 and self._chance(0.05 + 0.4 * min(age_days, HISTORY_DAYS) / HISTORY_DAYS):
             status = CaseStatus.CLOSED
             closed_on: dt.date | None = opened_on + _days(rng.randint(min(30, age_days), age_days))
             reason: ClosureReason | None = _CLOSURE.pick(rng)
@@ -535,7 +562,7 @@ class _CaseMaker:
         self._languages(person)
         self._legal_statuses(person)
         self._education(person)
-        self._experience(person, employed_now=reason is ClosureReason.EMPLOYED)
+        self._experience(person, hired_by=closed_on if reason is ClosureReason.EMPLOYED else None)
         self._consents(person)
         self._goals(person, reason)
         last_contact = self._meetings(person, closed_on, assigned_to)
@@ -567,7 +594,12 @@ class _CaseMaker:
     def _person_row(self, person: _Person) -> None:
         rng, origin, data = self.rng, person.origin, self.data
         r = rng.random()
-        gender = Gender.NON_BINARY if r < 0.01 else Gender.NOT_STATED if r < 0.03 else Gender.WOMAN if self._chance(origin.women) else Gender.MAN
+        if r < 0.01:
+            gender = Gender.NON_BINARY
+        elif r < 0.03:
+            gender = Gender.NOT_STATED
+        else:
+            gender = Gender.WOMAN if self._chance(origin.women) else Gender.MAN
         female = gender is Gender.WOMAN or (gender is not Gender.MAN and self._chance(0.5))
         first = rng.choice(origin.given_female if female else origin.given_male)
         latin, native = [first[0]], [first[1]]
@@ -644,10 +676,15 @@ class _CaseMaker:
             },
         )
 
-    def _language(self, person: _Person, language: str, level: CefrLevel | None, mother: bool, on: dt.date | None, note: str = "") -> None:
+    def _language(
+        self, person: _Person, language: str, level: CefrLevel | None, mother: bool, on: dt.date | None, note: str = ""
+    ) -> None:
         self._add(
             _LANGUAGE,
-            {"person_id": person.case_id, "language": language, "level": level, "mother_tongue": mother, "assessed_on": on, "note": note},
+            {
+                "person_id": person.case_id, "language": language, "level": level, "mother_tongue": mother,
+                "assessed_on": on, "note": note,
+            },
         )
 
     def _languages(self, person: _Person) -> None:
@@ -663,7 +700,9 @@ class _CaseMaker:
             return  # newly arrived, no German assessed yet
         on = min(person.opened_on + _days(rng.randrange(30)), today)
         months_here = (on - person.arrived).days // 30
-        level = min(_FIRST_HOST_LEVEL.pick(rng), 0 if months_here < 6 else 1 if months_here < 12 else 2 if months_here < 24 else 4)
+        # Nobody reaches B2 in their first months: the first level depends on time in the country.
+        ceiling = 0 if months_here < 6 else 1 if months_here < 12 else 2 if months_here < 24 else 4
+        level = min(_FIRST_HOST_LEVEL.pick(rng), ceiling)
         for _ in range(rng.choice((1, 1, 2, 2, 3))):
             self._language(person, self.data.host_language, _CEFR[level], False, on)
             person.host_level = level
@@ -714,7 +753,8 @@ class _CaseMaker:
             work = WorkAuthorisation.RESTRICTED
             note = note or self.data.legal_notes["student"][0]
         elif status is LegalStatus.ASYLUM_SEEKER:
-            work = WorkAuthorisation.RESTRICTED if person.arrived + _days(90) <= today and self._chance(0.7) else WorkAuthorisation.NO
+            may_work = person.arrived + _days(90) <= today and self._chance(0.7)  # after three months, with leave
+            work = WorkAuthorisation.RESTRICTED if may_work else WorkAuthorisation.NO
         else:
             work = WorkAuthorisation.RESTRICTED if self._chance(0.5) else WorkAuthorisation.NO
         work_from = work_until = None
@@ -752,7 +792,8 @@ class _CaseMaker:
             return
         if level >= 6 and self._chance(0.5):
             year = person.born.year + _SCHOOL_AGE[3] + rng.randrange(2)
-            self._school(person, 3, rng.choice(data.general_fields), data.institutions["3"][0].format(city=city), origin.country, year, True)
+            school = data.institutions["3"][0].format(city=city)
+            self._school(person, 3, rng.choice(data.general_fields), school, origin.country, year, True)
         vocational = occupation.field and (level >= 4 or (level == 3 and occupation.tier == "skilled" and self._chance(0.5)))
         field = occupation.field if vocational else rng.choice(data.general_fields) if level <= 3 else ""
         institution = rng.choice(data.institutions["vocational" if vocational and level == 3 else str(level)]).format(city=city)
@@ -763,12 +804,21 @@ class _CaseMaker:
             year = None  # studies broken off by flight, or not finished yet
         self._school(person, level, field, institution, country, year, completed)
         if occupation.qualification and (vocational or occupation.tier == "professional" and level >= 6) and completed:
-            self._qualification(person, occupation.qualification, occupation.isco, institution if level >= 5 else "", country, year, occupation.regulated)
+            issuer = institution if level >= 5 else ""
+            self._qualification(
+                person, occupation.qualification, occupation.isco, issuer, country, year, occupation.regulated
+            )
+        elif level == 3 and completed and self._chance(0.35):  # wanted for vocational training and university
+            certificate = rng.choice(data.school_certificates)
+            self._qualification(person, certificate, "", institution, country, year, False)
         if self._chance(0.08):
             kind = rng.choice(("B", "C/CE"))
-            self._qualification(person, f"Driving licence (category {kind})", "83", "", origin.country, None, True)
+            self._qualification(person, f"Driving licence (category {kind})", _DRIVING, "", origin.country, None, True)
 
-    def _school(self, person: _Person, level: int, field: str, institution: str, country: str | None, year: int | None, completed: bool) -> None:
+    def _school(
+        self, person: _Person, level: int, field: str, institution: str, country: str | None, year: int | None,
+        completed: bool,
+    ) -> None:
         self._add(
             _EDUCATION,
             {
@@ -781,9 +831,15 @@ class _CaseMaker:
         self, person: _Person, title: str, isco: str, issuer: str, country: str | None, year: int | None, regulated: bool
     ) -> None:
         rng, today, data = self.rng, self.today, self.data
-        status = _RECOGNITION.pick(rng)
+        status = (_LICENCE_EXCHANGE if isco.startswith(_DRIVING) else _RECOGNITION).pick(rng)
         if status is RecognitionStatus.NOT_NEEDED and regulated:
             status = RecognitionStatus.APPLIED
+        has_documents = self._chance(0.65)
+        # The Qualifications Passport assesses higher education of refugees whose papers are missing.
+        if person.level >= 5 and isco[0] in "123" and not has_documents and self._chance(0.4):
+            status = RecognitionStatus.QUALIFICATIONS_PASSPORT
+        if status is RecognitionStatus.DOCUMENTS_GATHERED:
+            has_documents = True
         applied_on = decided_on = None
         if status is RecognitionStatus.APPLIED or status in _DECIDED:
             applied_on = self._day_between(person.opened_on, today)
@@ -798,16 +854,11 @@ class _CaseMaker:
         elif status in (RecognitionStatus.NOT_STARTED, RecognitionStatus.NOT_NEEDED):
             body = ""
         else:
-            body = bodies.get(isco[:2]) or bodies["academic" if person.level >= 6 else "vocational"]
-        has_documents = self._chance(0.2 if status is RecognitionStatus.QUALIFICATIONS_PASSPORT else 0.65)
-        if status is RecognitionStatus.DOCUMENTS_GATHERED:
-            has_documents = True
+            body = bodies.get(isco[:2]) or bodies["school" if not isco else "academic" if person.level >= 6 else "vocational"]
         notes = data.recognition_notes.get(status.value)
         if not person.qualification:
             person.qualification = title
-            person.qualification_pending = status in (
-                RecognitionStatus.NOT_STARTED, RecognitionStatus.DOCUMENTS_GATHERED, RecognitionStatus.APPLIED
-            )
+            person.qualification_pending = status in _PENDING
         self._add(
             _QUALIFICATION,
             {
@@ -817,12 +868,15 @@ class _CaseMaker:
             },
         )
 
-    def _experience(self, person: _Person, *, employed_now: bool) -> None:
+    def _experience(self, person: _Person, *, hired_by: dt.date | None) -> None:
+        """Jobs, latest first: one here for those who found work, then on the way, then at home."""
         rng, data, origin = self.rng, self.data, person.origin
         jobs: list[tuple[_Occupation, str, int, int | None]] = []
-        if employed_now or self._chance(0.12):
-            target = person.occupation if person.occupation.tier != "professional" or self._chance(0.4) else data.occupations["skilled"].pick(rng)
-            start = rng.randint(person.arrived.year, self.today.year)
+        if hired_by is not None or self._chance(0.12):
+            # Professionals often start below their level while their papers are recognised.
+            downgraded = person.occupation.tier == "professional" and self._chance(0.6)
+            target = data.occupations["skilled"].pick(rng) if downgraded else person.occupation
+            start = rng.randint(person.arrived.year, (hired_by or self.today).year)
             jobs.append((target, self.data.host_country, start, None))
         left = person.arrived.year
         if self._chance(0.4):
@@ -841,7 +895,8 @@ class _CaseMaker:
             start = max(end - rng.randint(1, 8), career_start)
             if start > end:
                 break
-            occupation = person.occupation if number == 0 else data.occupations[rng.choice(("skilled", "elementary"))].pick(rng)
+            tier = rng.choice(("skilled", "elementary"))
+            occupation = person.occupation if number == 0 else data.occupations[tier].pick(rng)
             jobs.append((occupation, origin.country, start, end))
             left = start
         for occupation, country, start, end in jobs:
@@ -891,7 +946,10 @@ class _CaseMaker:
         if not goals or self._chance(0.35):
             goals.append(("", rng.choice(templates["other"])))
         for kind, text in goals[:3]:
-            if (reason is ClosureReason.EMPLOYED and kind == "work") or (reason is ClosureReason.IN_EDUCATION and kind == "education"):
+            met = (reason is ClosureReason.EMPLOYED and kind == "work") or (
+                reason is ClosureReason.IN_EDUCATION and kind == "education"
+            )
+            if met:
                 status = GoalStatus.ACHIEVED
             elif reason is not None:
                 status = GoalStatus.ACHIEVED if self._chance(0.4) else GoalStatus.DROPPED
@@ -915,7 +973,9 @@ class _CaseMaker:
             self._add(
                 _MEETING,
                 {
-                    "case_id": person.case_id, "held_on": day, "kind": MeetingKind.IN_PERSON if day == person.opened_on else _MEETING_KIND.pick(rng),
+                    "case_id": person.case_id,
+                    "held_on": day,
+                    "kind": MeetingKind.IN_PERSON if day == person.opened_on else _MEETING_KIND.pick(rng),
                     "notes": note, "caseworker_id": who if self._chance(0.9) else self.caseworkers.pick(rng),
                 },
             )
