@@ -16,7 +16,7 @@ from caseworker.core.i18n import _, current_language, normalise_code, set_langua
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
 from caseworker.core.paths import DataDir
 from caseworker.core.services.accounts import SignedIn
-from caseworker.ui.fonts import use_bundled_fonts
+from caseworker.ui.fonts import register_bundled_fonts
 from caseworker.ui.language import LanguageSwitcher, system_language
 from caseworker.ui.start import DEMO_PASSWORD, FirstRunDialog, LoginDialog, RecoveryKeyDialog
 
@@ -156,7 +156,7 @@ def run_app(data_dir: DataDir, language: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Caseworker")
     app.setDesktopFileName("caseworker")
-    use_bundled_fonts(app)
+    register_bundled_fonts()
     if language:
         set_language(normalise_code(language))  # for any message before the first window
     try:

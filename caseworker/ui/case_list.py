@@ -202,6 +202,21 @@ class CaseListPanel(QWidget):
         self.caseworker_filter.currentIndexChanged.connect(self._apply_filter)
         self.retranslate()
 
+    def set_default_column_widths(self) -> None:
+        # Measured from text, not from the rows: sizing to contents would read every row.
+        metrics = self.table.fontMetrics()
+        widths = {
+            Column.REFERENCE: metrics.horizontalAdvance("2026-00000") + 24,
+            Column.NAME_LATIN: metrics.averageCharWidth() * 24,
+            Column.NAME_NATIVE: metrics.averageCharWidth() * 22,
+            Column.STATUS: metrics.averageCharWidth() * 11,
+            Column.CASEWORKER: metrics.averageCharWidth() * 18,
+            Column.OPENED: metrics.horizontalAdvance("00/00/0000") + 24,
+        }
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
+
     # --- data ---------------------------------------------------------------------------------
 
     def set_loading(self) -> None:

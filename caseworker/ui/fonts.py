@@ -1,20 +1,16 @@
 """The bundled Noto fonts, registered with Qt so every script renders on a machine that has
-none of them, and put first in the fallback chain of the app's font."""
+none of them. The app's font stays the system's; Qt falls back on the registered fonts for the
+scripts it lacks (forcing a family chain makes Qt probe each family for every script, and warn)."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFontDatabase
 
 from caseworker.core.resources import resource
 
 log = logging.getLogger("caseworker")
-
-# Families in fallback order: the Latin/Greek/Cyrillic face first, then the other scripts.
-UI_FAMILIES = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic", "Noto Sans Georgian", "Noto Sans Bengali")
-
 
 def register_bundled_fonts() -> list[str]:
     """Add every bundled font file to Qt's database; returns the families now available."""
@@ -26,13 +22,3 @@ def register_bundled_fonts() -> list[str]:
             continue
         families += [f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families]
     return families
-
-
-def use_bundled_fonts(app: QApplication) -> None:
-    available = set(register_bundled_fonts())
-    chain = [family for family in UI_FAMILIES if family in available]
-    if not chain:
-        return
-    font = QFont(app.font())
-    font.setFamilies(chain)
-    app.setFont(font)

@@ -175,7 +175,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         org = self._signed_in.organisation.name
-        self.setWindowTitle(_("{organisation} — Caseworker").format(organisation=org) if org else _("Caseworker"))
+        title = _("{organisation} — Caseworker").format(organisation=org) if org else _("Caseworker")
+        self.setWindowTitle(title + "[*]")  # Qt shows an asterisk there while a case has unsaved changes
         self.file_menu.setTitle(_("&Case"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
@@ -378,11 +379,11 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         splitter = self._settings.value("main/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)):
+            self.splitter.setSizes([560, 720])
         header = self._settings.value("main/caseListHeader")
-        if isinstance(header, QByteArray):
-            self.case_list.table.horizontalHeader().restoreState(header)
+        if not (isinstance(header, QByteArray) and self.case_list.table.horizontalHeader().restoreState(header)):
+            self.case_list.set_default_column_widths()
 
     def _save_layout(self) -> None:
         self._settings.setValue("main/geometry", self.saveGeometry())

@@ -1,0 +1,176 @@
+"""The main window over real, encrypted case files in a temporary data dir."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from caseworker.core.dates import PartialDate
+from caseworker.core.errors import DiskFull
+from caseworker.core.models.enums import CaseStatus, ClosureReason
+from caseworker.core.services import accounts, cases
+from caseworker.core.services.records import CaseFile, PersonDetails
+from caseworker.ui.main_window import CloseCaseDialog, MainWindow
+
+
+@pytest.fixture
+def window(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    for latin, native in (("Amina Yusuf", "أمينة يوسف"), ("Olena Kovalenko", "Олена Коваленко"), ("Selam Tesfaye", "ሰላም ተስፋዬ")):
+        cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin=latin, name_native=native)))
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(signed_in, settings)
+    # Not qtbot.addWidget: pytest-qt would close it before this fixture could discard a test's
+    # unsaved edit, and closing would then wait on the "unsaved changes" question.
+    main.show()
+    qtbot.waitUntil(lambda: not main.loading())
+    yield main
+    main.discard()
+    assert main.close()
+    main.deleteLater()
+
+
+def _row_of(window: MainWindow, latin: str) -> int:
+    view = window.case_list.model.view
+    return next(i for i in range(len(view)) if view[i].name_latin == latin)
+
+
+def test_the_list_shows_every_case_once_loaded(window: MainWindow) -> None:
+    assert window.case_list.model.rowCount() == 3
+    assert window.case_list.count_label.text() == "3 cases"
+    assert window.right.currentWidget() is window.nothing_open
+
+
+def test_new_case_typed_and_saved_appears_in_the_list(qtbot, window: MainWindow, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    window.new_action.trigger()
+    assert window.right.currentWidget() is not window.nothing_open
+    qtbot.keyClicks(window.editor.person.name_latin, "Yonas Berhane")
+    assert window.save_action.isEnabled()
+    assert window.save() is True
+    assert window.case_list.model.rowCount() == 4
+    stored = cases.case_summaries(signed_in.store, signed_in.user)
+    assert "Yonas Berhane" in {s.name_latin for s in stored}
+    assert not window.save_action.isEnabled()
+    # The saved case is selected in the list.
+    assert window.case_list.current_case_id() == next(s.case_id for s in stored if s.name_latin == "Yonas Berhane")
+
+
+def test_opening_a_case_from_the_list_with_the_keyboard(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    table = window.case_list.table
+    table.setFocus()
+    table.setCurrentIndex(window.case_list.model.index(_row_of(window, "Olena Kovalenko"), 1))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.editor.person.name_latin.text() == "Olena Kovalenko"
+    assert window.editor.person.name_native.text() == "Олена Коваленко"
+
+
+def test_unsaved_changes_are_never_lost_silently(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    amina = window.case_list.model.view[_row_of(window, "Amina Yusuf")].case_id
+    olena = window.case_list.model.view[_row_of(window, "Olena Kovalenko")].case_id
+    window.open_case(amina)
+    window.editor.person.name_latin.setText("Amina Yusuf Ali")
+    assert window.editor.is_dirty()
+    # "Keep editing": the other case does not open and the edit stays.
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: _click(box, QMessageBox.ButtonRole.RejectRole))
+    window.open_case(olena)
+    assert window.editor.person.name_latin.text() == "Amina Yusuf Ali"
+    # "Save": the edit is stored, then the other case opens.
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: _click(box, QMessageBox.ButtonRole.AcceptRole))
+    window.open_case(olena)
+    assert window.editor.person.name_latin.text() == "Olena Kovalenko"
+    assert "Amina Yusuf Ali" in {window.case_list.model.view[i].name_latin for i in range(3)}
+
+
+def test_closing_the_window_with_unsaved_changes_asks_first(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    window.new_action.trigger()
+    window.editor.person.name_latin.setText("Half typed")
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: _click(box, QMessageBox.ButtonRole.RejectRole))
+    assert window.close() is False
+    assert window.isVisible()
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: _click(box, QMessageBox.ButtonRole.DestructiveRole))
+    assert window.close() is True
+
+
+def test_a_failed_save_keeps_the_edit_in_the_form(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    window.new_action.trigger()
+    window.editor.person.name_latin.setText("Fatima Zahra")
+
+    def full_disk(*_args: object, **_kwargs: object) -> CaseFile:
+        raise DiskFull()
+
+    monkeypatch.setattr(cases, "create_case", full_disk)
+    assert window.save() is False
+    assert shown == [DiskFull().message]
+    assert window.editor.person.name_latin.text() == "Fatima Zahra"
+    assert window.editor.is_dirty()
+
+
+def test_an_invalid_case_shows_its_problems_and_is_not_saved(qtbot, window: MainWindow, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    window.new_action.trigger()
+    window.editor.person.name_latin.setText("Future Child")
+    window.editor.load(
+        CaseFile(person=PersonDetails(name_latin="Future Child", birth=PartialDate(dt.date.today().year + 1, 1, 1)))
+    )
+    window.editor.person.name_native.setText("x")  # make it dirty
+    assert window.save() is False
+    assert window.editor.problem_box.isVisible()
+    assert len(cases.case_summaries(signed_in.store, signed_in.user)) == 3
+
+
+def test_close_and_reopen_a_case(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    selam = window.case_list.model.view[_row_of(window, "Selam Tesfaye")].case_id
+    window.open_case(selam)
+    assert window.close_case_action.isEnabled() and not window.reopen_action.isEnabled()
+
+    def choose(dialog: CloseCaseDialog) -> int:
+        dialog.reason.setCurrentIndex(dialog.reason.findData(ClosureReason.EMPLOYED.value))
+        return 1
+
+    monkeypatch.setattr(CloseCaseDialog, "exec", choose)
+    window.close_case_action.trigger()
+    stored = cases.get_case(signed_in.store, selam)
+    assert stored.status is CaseStatus.CLOSED and stored.closure_reason is ClosureReason.EMPLOYED
+    assert window.reopen_action.isEnabled()
+    window.reopen_action.trigger()
+    assert cases.get_case(signed_in.store, selam).status is CaseStatus.OPEN
+
+
+def test_layout_is_remembered(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(signed_in, settings)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitUntil(lambda: not first.loading())
+    first.case_list.table.setColumnWidth(1, 333)
+    first.case_list.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    first.close()
+    assert settings.value("main/splitter") is not None and settings.value("main/geometry") is not None
+    second = MainWindow(signed_in, settings)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitUntil(lambda: not second.loading())
+    # (Window and splitter sizes are clamped to the offscreen platform's small screen, so only
+    # the table's own layout can be compared exactly here.)
+    header = second.case_list.table.horizontalHeader()
+    assert second.case_list.table.columnWidth(1) == 333
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (2, Qt.SortOrder.AscendingOrder)
+
+
+def test_filter_shortcut_focuses_the_search_box(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.case_list.search.hasFocus() or window.focusWidget() is window.case_list.search
+
+
+def _click(box: QMessageBox, role: QMessageBox.ButtonRole) -> int:
+    for button in box.buttons():
+        if box.buttonRole(button) == role:
+            button.click()
+            break
+    return 0
