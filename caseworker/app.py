@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import signal
@@ -15,9 +16,11 @@ from caseworker.core.errors import ReadOnlyDataDir
 from caseworker.core.i18n import _, current_language, normalise_code, set_language
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
 from caseworker.core.paths import DataDir
+from caseworker.core.services import accounts
 from caseworker.core.services.accounts import SignedIn
 from caseworker.ui.fonts import register_bundled_fonts
 from caseworker.ui.language import LanguageSwitcher, system_language
+from caseworker.ui.tasks import Task
 from caseworker.ui.start import DEMO_PASSWORD, FirstRunDialog, LoginDialog, RecoveryKeyDialog
 
 
@@ -65,11 +68,14 @@ class CaseworkerApp:
         self._show_dialog(dialog)
 
     def show_login(self, *, hint: str = "", username: str = "") -> None:
-        dialog = LoginDialog(self.data_dir, self.kdf, hint=hint, username=username)
-        dialog.signedIn.connect(self.show_main)
+        dialog = LoginDialog(self.data_dir, self.open_case_files, hint=hint, username=username)
+        dialog.signedIn.connect(lambda opened: self.show_main(*opened))
         dialog.languageChosen.connect(self.switch_language)
         dialog.rejected.connect(self.app.quit)
         self._show_dialog(dialog)
+        # While the person types their password, load the main window's code in the background,
+        # so that it shows as soon as the key is unwrapped.
+        self._warm_up = Task(lambda: importlib.import_module("caseworker.ui.main_window"), dialog).start()
 
     def _show_dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
         self.dialog = dialog
@@ -92,12 +98,25 @@ class CaseworkerApp:
             username="demo",
         )
 
-    def show_main(self, signed_in: SignedIn) -> None:
-        from caseworker.ui.main_window import MainWindow  # the heavy window loads after sign-in
+    def open_case_files(self, username: str, password: str) -> tuple[SignedIn, object]:
+        """Sign in and read everything the main window shows first. Runs off the GUI thread, so
+        the window appears complete the moment the key is unwrapped."""
+        signed_in = accounts.sign_in(self.data_dir, username, password, self.kdf)
+        try:
+            from caseworker.ui.main_window import read_case_list
+
+            preloaded = read_case_list(signed_in)
+        except BaseException:
+            signed_in.close()
+            raise
+        return signed_in, preloaded
+
+    def show_main(self, signed_in: SignedIn, preloaded: object = None) -> None:
+        from caseworker.ui.main_window import MainWindow
 
         self.signed_in = signed_in
         self.settings.setValue("language", current_language())
-        self.window = MainWindow(signed_in, self.settings)
+        self.window = MainWindow(signed_in, self.settings, preloaded)  # type: ignore[arg-type]
         self.window.languageChosen.connect(self.switch_language)
         self.window.show()
         log.info("window shown: %s", self.window.objectName())

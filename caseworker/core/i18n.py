@@ -75,6 +75,7 @@ class _Active:
 
     def __init__(self) -> None:
         self.code = SOURCE_LANGUAGE
+        self.locale = Locale.parse(SOURCE_LANGUAGE)
         self.catalog: NullTranslations = NullTranslations()
 
 
@@ -107,6 +108,7 @@ def set_language(code: str) -> str:
     """Make ``code`` the language of every message from now on; returns the normalised code."""
     code = normalise_code(code)
     _active.catalog = load_catalog(code)
+    _active.locale = Locale.parse(code)
     _active.code = code
     return code
 
@@ -116,7 +118,7 @@ def current_language() -> str:
 
 
 def current_locale() -> Locale:
-    return Locale.parse(_active.code)
+    return _active.locale
 
 
 def is_right_to_left(code: str | None = None) -> bool:
@@ -165,10 +167,15 @@ def country_name(code: str) -> str:
 
 
 def language_name(code: str) -> str:
+    # A plain language code is a dictionary look-up; only a code with a region ("fa_AF") needs
+    # Locale.parse, which searches every locale Babel knows and is slow in a loop.
+    name = current_locale().languages.get(code)
+    if name:
+        return name
     try:
         return Locale.parse(code).get_display_name(current_locale()) or code
     except (UnknownLocaleError, ValueError):
-        return current_locale().languages.get(code, code)
+        return code
 
 
 def month_name(month: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -21,7 +22,20 @@ from PySide6.QtWidgets import (
 from caseworker.core.i18n import N_, _, format_date, isolate, ngettext
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus
-from caseworker.core.services.caselist import CaseFilter, CaseListView, Column
+from caseworker.core.services.caselist import (
+    CASEWORKER_NAME,
+    ID,
+    LAST_CONTACT,
+    LATIN,
+    NATIVE,
+    OPENED,
+    REFERENCE,
+    STATUS,
+    CaseFilter,
+    CaseListView,
+    Column,
+    ListRow,
+)
 from caseworker.core.services.records import CaseSummary, UserInfo
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -52,11 +66,15 @@ class CaseListModel(QAbstractTableModel):
     def view(self) -> CaseListView:
         return self._view
 
-    def set_rows(self, rows: list[CaseSummary]) -> None:
+    def set_rows(self, rows: list[ListRow]) -> None:
+        self.set_view(CaseListView(rows))
+
+    def set_view(self, view: CaseListView) -> None:
+        """Show a list read (and sorted) elsewhere, keeping the order the person chose."""
         self.beginResetModel()
-        old = self._view
-        self._view = CaseListView(rows)
-        self._view.sort(old.sort_column, old.descending)
+        if (view.sort_column, view.descending) != (self._view.sort_column, self._view.descending):
+            view.sort(self._view.sort_column, self._view.descending)
+        self._view = view
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -73,53 +91,54 @@ class CaseListModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._view):
             return None
-        row = self._view[index.row()]
+        row = self._view.row(index.row())
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == SORT_ROLE:
             return self._raw(row, column)
         if role == CASE_ID_ROLE:
-            return row.case_id
+            return row[ID]
         if role == Qt.ItemDataRole.ToolTipRole and column in (Column.NAME_LATIN, Column.NAME_NATIVE):
-            return " · ".join(isolate(n) for n in (row.name_latin, row.name_native) if n)
+            return " · ".join(isolate(n) for n in (row[LATIN], row[NATIVE]) if n)
         return None
 
     @staticmethod
-    def _display(row: CaseSummary, column: Column) -> str:
+    def _display(row: ListRow, column: Column) -> str:
         match column:
             case Column.REFERENCE:
-                return row.reference
+                return row[REFERENCE]
             case Column.NAME_LATIN:
-                return row.name_latin
+                return row[LATIN]
             case Column.NAME_NATIVE:
-                return row.name_native
+                return row[NATIVE]
             case Column.STATUS:
-                return label(row.status)
+                return label(CaseStatus(row[STATUS]))
             case Column.CASEWORKER:
-                return row.caseworker_name or _("Unassigned")
+                return row[CASEWORKER_NAME] or _("Unassigned")
             case Column.OPENED:
-                return format_date(row.opened_on, "short")
+                return format_date(dt.date.fromisoformat(row[OPENED]), "short")
             case Column.LAST_CONTACT:
-                return format_date(row.last_contact_on, "short") if row.last_contact_on else _("None yet")
+                contact = row[LAST_CONTACT]
+                return format_date(dt.date.fromisoformat(contact), "short") if contact else _("None yet")
 
     @staticmethod
-    def _raw(row: CaseSummary, column: Column) -> Any:
+    def _raw(row: ListRow, column: Column) -> Any:
         match column:
             case Column.REFERENCE:
-                return row.reference
+                return row[REFERENCE]
             case Column.NAME_LATIN:
-                return row.name_latin
+                return row[LATIN]
             case Column.NAME_NATIVE:
-                return row.name_native
+                return row[NATIVE]
             case Column.STATUS:
-                return row.status.value
+                return row[STATUS]
             case Column.CASEWORKER:
-                return row.caseworker_name
+                return row[CASEWORKER_NAME]
             case Column.OPENED:
-                return row.opened_on
+                return dt.date.fromisoformat(row[OPENED])
             case Column.LAST_CONTACT:
-                return row.last_contact_on
+                return dt.date.fromisoformat(row[LAST_CONTACT]) if row[LAST_CONTACT] else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
@@ -223,11 +242,11 @@ class CaseListPanel(QWidget):
         self._loading = True
         self._update_state()
 
-    def set_cases(self, rows: list[CaseSummary], caseworkers: list[UserInfo]) -> None:
+    def set_cases(self, cases: CaseListView, caseworkers: list[UserInfo]) -> None:
         self._loading = False
         self._caseworkers = caseworkers
         self._fill_caseworker_filter()
-        self.model.set_rows(rows)
+        self.model.set_view(cases)
         self._apply_filter()
 
     def show_saved(self, row: CaseSummary) -> None:

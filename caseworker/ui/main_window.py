@@ -30,11 +30,21 @@ from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason
 from caseworker.core.services import cases
 from caseworker.core.services.accounts import SignedIn
-from caseworker.core.services.records import CaseFile, CaseSummary, PersonDetails, UserInfo
+from caseworker.core.services.caselist import CaseListView
+from caseworker.core.services.records import CaseFile, PersonDetails, UserInfo
 from caseworker.ui.case_editor import CaseEditor
 from caseworker.ui.case_list import CaseListPanel
 from caseworker.ui.start import error_text
 from caseworker.ui.tasks import Task
+
+
+CaseListData = tuple[CaseListView, list[UserInfo]]
+
+
+def read_case_list(signed_in: SignedIn) -> CaseListData:
+    """Everything the case list needs, read and sorted off the GUI thread."""
+    rows = cases.case_list_rows(signed_in.store, signed_in.user)
+    return CaseListView(rows), cases.caseworkers(signed_in.store)
 
 
 class CloseCaseDialog(QDialog):
@@ -72,7 +82,13 @@ class CloseCaseDialog(QDialog):
 class MainWindow(QMainWindow):
     languageChosen = Signal(str)
 
-    def __init__(self, signed_in: SignedIn, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        signed_in: SignedIn,
+        settings: QSettings,
+        preloaded: CaseListData | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._signed_in = signed_in
@@ -128,7 +144,10 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._restore_layout()
         self._update_actions()
-        self.reload_cases()
+        if preloaded is None:
+            self.reload_cases()
+        else:
+            self._cases_loaded(preloaded)
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -220,20 +239,16 @@ class MainWindow(QMainWindow):
 
     def reload_cases(self) -> None:
         """Read the case list off the GUI thread; the list says it is opening meanwhile."""
-        store, user = self._signed_in.store, self._signed_in.user
+        signed_in = self._signed_in
         self.case_list.set_loading()
-
-        def load() -> tuple[list[CaseSummary], list[UserInfo]]:
-            return cases.case_summaries(store, user), cases.caseworkers(store)
-
-        self._loader = Task(load, self)
+        self._loader = Task(lambda: read_case_list(signed_in), self)
         self._loader.done.connect(self._cases_loaded)
         self._loader.failed.connect(self._show_error)
         self._loader.start()
 
-    def _cases_loaded(self, result: tuple[list[CaseSummary], list[UserInfo]]) -> None:
-        rows, self._caseworkers = result
-        self.case_list.set_cases(rows, self._caseworkers)
+    def _cases_loaded(self, result: CaseListData) -> None:
+        view, self._caseworkers = result
+        self.case_list.set_cases(view, self._caseworkers)
         self.editor.set_caseworkers(self._caseworkers)
         self.statusBar().showMessage(_("Case files open."), 3000)
 

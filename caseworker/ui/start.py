@@ -115,12 +115,14 @@ class LoginDialog(_BusyDialog):
     signedIn = Signal(object)
     languageChosen = Signal(str)
 
-    def __init__(self, data_dir: DataDir, kdf: KdfParams = RFC9106_LOW_MEMORY, *, hint: str = "",
+    def __init__(self, data_dir: DataDir, open_case_files: Callable[[str, str], Any], *, hint: str = "",
                  username: str = "", parent: QWidget | None = None) -> None:
+        """``open_case_files(user name, password)`` runs off the GUI thread; what it returns is
+        emitted with ``signedIn``. It raises WrongPassword for a wrong name or password."""
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self._data_dir = data_dir
-        self._kdf = kdf
+        self._open_case_files = open_case_files
         self._hint_text = hint
         self.title = QLabel(self)
         title_font = QFont(self.title.font())
@@ -190,12 +192,12 @@ class LoginDialog(_BusyDialog):
         if not username or not password:
             self.message.setText(_("Enter your user name and password."))
             return
-        data_dir, kdf = self._data_dir, self._kdf
-        self.run_busy(lambda: accounts.sign_in(data_dir, username, password, kdf), self._signed_in)
+        work = self._open_case_files
+        self.run_busy(lambda: work(username, password), self._signed_in)
 
-    def _signed_in(self, signed_in: accounts.SignedIn) -> None:
+    def _signed_in(self, opened: object) -> None:
         self.password.clear()
-        self.signedIn.emit(signed_in)
+        self.signedIn.emit(opened)
         self.accept()
 
     def show_error(self, error: BaseException) -> None:

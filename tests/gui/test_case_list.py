@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from caseworker.core.models.enums import CaseStatus
-from caseworker.core.services.caselist import Column
+from caseworker.core.services.caselist import CaseListView, Column
 from caseworker.core.services.records import UserInfo
 from caseworker.core.models.enums import Role
 from caseworker.ui.case_list import CASE_ID_ROLE, SORT_ROLE, CaseListModel, CaseListPanel
@@ -37,7 +37,7 @@ def test_sort_role_gives_raw_values_and_display_gives_text() -> None:
 def test_panel_filters_as_you_type_and_counts(qtbot) -> None:  # type: ignore[no-untyped-def]
     panel = CaseListPanel()
     qtbot.addWidget(panel)
-    panel.set_cases(list(ROWS), [UserInfo(7, "w7", "Worker 7", Role.CASEWORKER)])
+    panel.set_cases(CaseListView(ROWS), [UserInfo(7, "w7", "Worker 7", Role.CASEWORKER)])
     assert panel.count_label.text() == "4 cases"
     qtbot.keyClicks(panel.search, "kov")
     assert panel.model.rowCount() == 1
@@ -54,7 +54,7 @@ def test_empty_list_tells_a_new_user_what_to_do(qtbot) -> None:  # type: ignore[
     panel = CaseListPanel()
     qtbot.addWidget(panel)
     assert "Opening" in panel.empty.text()
-    panel.set_cases([], [])
+    panel.set_cases(CaseListView([]), [])
     assert "Ctrl+N" in panel.empty.text()
     assert panel.count_label.text() == "0 cases"
 
@@ -62,7 +62,7 @@ def test_empty_list_tells_a_new_user_what_to_do(qtbot) -> None:  # type: ignore[
 def test_activating_a_row_reports_its_case(qtbot) -> None:  # type: ignore[no-untyped-def]
     panel = CaseListPanel()
     qtbot.addWidget(panel)
-    panel.set_cases(list(ROWS), [])
+    panel.set_cases(CaseListView(ROWS), [])
     panel.show()
     panel.select_case(3)
     with qtbot.waitSignal(panel.caseActivated) as signal:

@@ -188,6 +188,7 @@ def add_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[s
             return config
 
         monkeypatch.setattr(db, "_alembic_config", config_for_copy)
+        monkeypatch.setattr(db, "SCHEMA_HEAD", "0002")
         assert db.known_revisions() == ({"0001", "0002"}, "0002")
 
     return add
@@ -311,3 +312,9 @@ def test_a_migration_that_rebuilds_a_table_keeps_every_row(
             assert _rows(signed_in.store, table) == schema_0001.expected_rows(table), table
     finally:
         signed_in.close()
+
+
+def test_the_schema_head_constant_is_alembics_head() -> None:
+    # Sign-in skips Alembic when a store is at SCHEMA_HEAD; a new revision must move it too.
+    _known, head = db.known_revisions()
+    assert db.SCHEMA_HEAD == head

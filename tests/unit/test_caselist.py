@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from caseworker.core.models.enums import CaseStatus
-from caseworker.core.services.caselist import CaseFilter, CaseListView, Column
+from caseworker.core.services.caselist import CaseFilter, CaseListView, Column, row_of_summary
 from caseworker.core.services.records import CaseSummary
 from caseworker.core.text import fold
 
@@ -17,12 +17,13 @@ def summary(case_id: int, latin: str, native: str = "", status: CaseStatus = Cas
                        f"Worker {caseworker}" if caseworker else "", opened, contact, fold(f"{latin} {native}"))
 
 
-ROWS = [
+SUMMARIES = [
     summary(1, "Ahmad Karimi", "احمد کریمی", caseworker=7, contact=dt.date(2026, 3, 1)),
     summary(2, "Şükrü Yılmaz", status=CaseStatus.CLOSED, contact=dt.date(2026, 5, 1)),
     summary(3, "Selam Tesfaye", "ሰላም ተስፋዬ", status=CaseStatus.ON_HOLD, caseworker=8),
     summary(4, "Olena Kovalenko", "Олена Коваленко", caseworker=7, contact=dt.date(2026, 4, 1)),
 ]
+ROWS = [row_of_summary(s) for s in SUMMARIES]
 
 
 def names(view: CaseListView) -> list[str]:

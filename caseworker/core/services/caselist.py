@@ -1,14 +1,15 @@
 """The case list as the caseworker sees it: filtered as they type, sorted by any column.
 
-It keeps every summary in memory once (a 100,000-case list is a few tens of MB) and answers each
-keystroke by scanning folded names, which is faster than a round trip to the encrypted store; the
-table model shows only the rows on screen.
+A 100,000-case list must open within a second of signing in and answer every keystroke at
+once, so the list keeps the rows as the database gives them (plain tuples, dates as ISO text)
+and builds a CaseSummary only for a row that is shown. Each keystroke scans one list of folded
+names; typing more letters of the same word scans only the rows that matched before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -16,6 +17,13 @@ from typing import Any
 from caseworker.core.models.enums import CaseStatus
 from caseworker.core.services.records import CaseSummary
 from caseworker.core.text import fold
+
+# One row as the list keeps it:
+# (case_id, reference, name_latin, name_native, status, caseworker_id, caseworker_name,
+#  opened_on ISO, last_contact_on ISO or None, folded names)
+ListRow = tuple[int, str, str, str, str, "int | None", str, str, "str | None", str]
+
+ID, REFERENCE, LATIN, NATIVE, STATUS, CASEWORKER_ID, CASEWORKER_NAME, OPENED, LAST_CONTACT, FOLDED = range(10)
 
 
 class Column(IntEnum):
@@ -28,18 +36,61 @@ class Column(IntEnum):
     LAST_CONTACT = 6
 
 
-_STATUS_ORDER = {CaseStatus.OPEN: 0, CaseStatus.ON_HOLD: 1, CaseStatus.CLOSED: 2}
-_NEVER = dt.date.min
+_STATUS_ORDER = {CaseStatus.OPEN.value: 0, CaseStatus.ON_HOLD.value: 1, CaseStatus.CLOSED.value: 2}
 
-_SORT_KEYS: dict[Column, Callable[[CaseSummary], Any]] = {
-    Column.REFERENCE: lambda r: r.reference,
-    Column.NAME_LATIN: lambda r: (fold(r.name_latin), r.reference),
-    Column.NAME_NATIVE: lambda r: (fold(r.name_native), r.reference),
-    Column.STATUS: lambda r: (_STATUS_ORDER[r.status], r.reference),
-    Column.CASEWORKER: lambda r: (fold(r.caseworker_name), r.reference),
-    Column.OPENED: lambda r: (r.opened_on, r.reference),
-    Column.LAST_CONTACT: lambda r: (r.last_contact_on or _NEVER, r.reference),
-}
+
+def _reference_key(reference: str) -> tuple[int, ...]:
+    # "2026-100000" comes after "2026-99999": compare the numbers, not the text.
+    return tuple(int(part) if part.isdigit() else 0 for part in reference.split("-"))
+
+
+def _sort_keys(rows: Sequence[ListRow], column: Column) -> list[Any]:
+    match column:
+        case Column.REFERENCE:
+            return [_reference_key(r[REFERENCE]) for r in rows]
+        case Column.NAME_LATIN:
+            # The folded names begin with the Latin name: case and accents do not count.
+            return [r[FOLDED] for r in rows]
+        case Column.NAME_NATIVE:
+            return [r[NATIVE].casefold() for r in rows]
+        case Column.STATUS:
+            return [_STATUS_ORDER[r[STATUS]] for r in rows]
+        case Column.CASEWORKER:
+            return [r[CASEWORKER_NAME].casefold() for r in rows]
+        case Column.OPENED:
+            return [r[OPENED] for r in rows]
+        case Column.LAST_CONTACT:
+            return [r[LAST_CONTACT] or "" for r in rows]
+
+
+def summary_of_row(row: ListRow) -> CaseSummary:
+    return CaseSummary(
+        case_id=row[ID],
+        reference=row[REFERENCE],
+        name_latin=row[LATIN],
+        name_native=row[NATIVE],
+        status=CaseStatus(row[STATUS]),
+        caseworker_id=row[CASEWORKER_ID],
+        caseworker_name=row[CASEWORKER_NAME],
+        opened_on=dt.date.fromisoformat(row[OPENED]),
+        last_contact_on=dt.date.fromisoformat(row[LAST_CONTACT]) if row[LAST_CONTACT] else None,
+        folded_name=row[FOLDED],
+    )
+
+
+def row_of_summary(summary: CaseSummary) -> ListRow:
+    return (
+        summary.case_id,
+        summary.reference,
+        summary.name_latin,
+        summary.name_native,
+        summary.status.value,
+        summary.caseworker_id,
+        summary.caseworker_name,
+        summary.opened_on.isoformat(),
+        summary.last_contact_on.isoformat() if summary.last_contact_on else None,
+        summary.folded_name,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +100,36 @@ class CaseFilter:
     caseworker_id: int | None = None
     unassigned: bool = False
 
-    def accepts(self, row: CaseSummary, needle: str) -> bool:
-        if self.status is not None and row.status is not self.status:
-            return False
-        if self.unassigned and row.caseworker_id is not None:
-            return False
-        if self.caseworker_id is not None and row.caseworker_id != self.caseworker_id:
-            return False
-        return not needle or needle in row.folded_name or needle in row.reference
+    def narrows(self, previous: CaseFilter) -> bool:
+        """True if every row this filter accepts was accepted by ``previous`` too."""
+        return (
+            (self.status, self.caseworker_id, self.unassigned)
+            == (previous.status, previous.caseworker_id, previous.unassigned)
+            and fold(previous.text.strip()) in fold(self.text.strip())
+        )
 
 
 class CaseListView:
-    """Summaries in the order and selection the person asked for."""
+    """Rows in the order and selection the person asked for."""
 
-    def __init__(self, rows: Sequence[CaseSummary]) -> None:
+    def __init__(self, rows: Sequence[ListRow]) -> None:
         self._rows = list(rows)
         self._sort_column = Column.LAST_CONTACT
         self._descending = True
         self._filter = CaseFilter()
+        self._keys: dict[Column, list[Any]] = {}  # sort keys per column, computed once
+        self._haystack = [self._searchable(row) for row in self._rows]
         self._sorted: list[int] = []
         self._visible: list[int] = []
-        self._keys: dict[Column, list[Any]] = {}  # sort keys per column, computed once
         self._resort()
 
     def __len__(self) -> int:
         return len(self._visible)
 
     def __getitem__(self, position: int) -> CaseSummary:
+        return summary_of_row(self._rows[self._visible[position]])
+
+    def row(self, position: int) -> ListRow:
         return self._rows[self._visible[position]]
 
     @property
@@ -95,39 +149,60 @@ class CaseListView:
         self._resort()
 
     def set_filter(self, case_filter: CaseFilter) -> None:
+        narrowing = case_filter.narrows(self._filter)
         self._filter = case_filter
-        self._refilter()
+        self._refilter(self._visible if narrowing else self._sorted)
 
     def position_of(self, case_id: int) -> int | None:
+        rows = self._rows
         for position, index in enumerate(self._visible):
-            if self._rows[index].case_id == case_id:
+            if rows[index][ID] == case_id:
                 return position
         return None
 
-    def replace(self, row: CaseSummary) -> None:
-        """Put a saved case's new summary in place (or add a new one) and keep order and filter."""
+    @staticmethod
+    def _searchable(row: ListRow) -> str:
+        # One string per row for the filter to look in; the line break keeps a match from
+        # running across the name and the reference.
+        return f"{row[FOLDED]}\n{row[REFERENCE]}"
+
+    def replace(self, summary: CaseSummary) -> None:
+        """Put a saved case's new summary in place (or add a new one); order and filter stay."""
+        row = row_of_summary(summary)
         for index, existing in enumerate(self._rows):
-            if existing.case_id == row.case_id:
+            if existing[ID] == row[ID]:
                 self._rows[index] = row
+                self._haystack[index] = self._searchable(row)
                 break
         else:
             self._rows.append(row)
+            self._haystack.append(self._searchable(row))
         self._keys.clear()
         self._resort()
 
     def _resort(self) -> None:
         keys = self._keys.get(self._sort_column)
         if keys is None:
-            key = _SORT_KEYS[self._sort_column]
-            keys = self._keys[self._sort_column] = [key(row) for row in self._rows]
+            keys = self._keys[self._sort_column] = _sort_keys(self._rows, self._sort_column)
         self._sorted = sorted(range(len(keys)), key=keys.__getitem__, reverse=self._descending)
-        self._refilter()
+        self._refilter(self._sorted)
 
-    def _refilter(self) -> None:
+    def _refilter(self, candidates: list[int]) -> None:
         f = self._filter
         needle = fold(f.text.strip())
         if not needle and f.status is None and f.caseworker_id is None and not f.unassigned:
             self._visible = self._sorted
             return
         rows = self._rows
-        self._visible = [i for i in self._sorted if f.accepts(rows[i], needle)]
+        if needle:
+            haystack = self._haystack
+            candidates = [i for i in candidates if needle in haystack[i]]
+        if f.status is not None:
+            status = f.status.value
+            candidates = [i for i in candidates if rows[i][STATUS] == status]
+        if f.unassigned:
+            candidates = [i for i in candidates if rows[i][CASEWORKER_ID] is None]
+        elif f.caseworker_id is not None:
+            who = f.caseworker_id
+            candidates = [i for i in candidates if rows[i][CASEWORKER_ID] == who]
+        self._visible = candidates

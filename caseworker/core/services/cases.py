@@ -30,6 +30,7 @@ from caseworker.core.models import (
     WorkExperience,
 )
 from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
+from caseworker.core.services.caselist import ListRow, summary_of_row
 from caseworker.core.reference import country_codes, is_isco_code, language_codes
 from caseworker.core.services.records import (
     CaseFile,
@@ -314,11 +315,16 @@ def reopen_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) 
     reopened = replace(record, status=CaseStatus.OPEN, closure_reason=None, closure_note="", closed_on=None)
     return save_case(store, reopened, clock=clock)
 
-def case_summaries(store: CasesStore, user: UserInfo) -> list[CaseSummary]:
+def case_list_rows(store: CasesStore, user: UserInfo) -> list[ListRow]:
     """Every case the user may see, as rows for the case list, in one query.
 
     Caseworkers see the cases assigned to them and the unassigned ones; coordinators see all.
+    The rows come straight from the driver, already in the list's shape, without the ORM's
+    per-value conversions: at 100,000 cases those alone cost more than the second the list may
+    take to appear.
     """
+    if user.role not in (Role.COORDINATOR, Role.CASEWORKER):
+        return []
     query = (
         select(
             Case.id,
@@ -327,7 +333,7 @@ def case_summaries(store: CasesStore, user: UserInfo) -> list[CaseSummary]:
             Person.name_native,
             Case.status,
             Case.assigned_to,
-            UserAccount.display_name,
+            func.coalesce(UserAccount.display_name, ""),
             Case.opened_on,
             Case.last_contact_on,
             Person.name_folded,
@@ -337,13 +343,22 @@ def case_summaries(store: CasesStore, user: UserInfo) -> list[CaseSummary]:
     )
     if user.role is Role.CASEWORKER:
         query = query.where((Case.assigned_to == user.id) | (Case.assigned_to.is_(None)))
-    elif user.role is not Role.COORDINATOR:
-        return []
     with store.read() as session:
-        return [
-            CaseSummary(row[0], row[1], row[2], row[3], row[4], row[5], row[6] or "", row[7], row[8], row[9])
-            for row in session.execute(query)
-        ]
+        connection = session.connection()
+        compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+        cursor = connection.exec_driver_sql(str(compiled)).cursor
+        assert cursor is not None
+        rows: list[ListRow] = cursor.fetchall()
+    if rows and not isinstance(rows[0][7], str):
+        # SQLite gives dates back as ISO text, as the list keeps them; other databases as dates.
+        rows = [(*r[:7], r[7].isoformat(), r[8].isoformat() if r[8] else None, r[9]) for r in rows]
+    return rows
+
+
+def case_summaries(store: CasesStore, user: UserInfo) -> list[CaseSummary]:
+    """The same rows as CaseSummary values, for callers that want them all at once."""
+    return [summary_of_row(row) for row in case_list_rows(store, user)]
+
 
 def caseworkers(store: CasesStore) -> list[UserInfo]:
     """Accounts a case may be assigned to."""
