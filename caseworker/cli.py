@@ -15,7 +15,7 @@ from typing import NoReturn, TextIO
 
 from caseworker import __version__
 from caseworker.core.errors import BadInput, CaseworkerError, ValidationFailed
-from caseworker.core.i18n import N_, _, set_language
+from caseworker.core.i18n import N_, _, ngettext, set_language
 from caseworker.core.paths import DataDir
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_WRONG_PASSWORD = 0, 1, 2, 3
@@ -175,7 +175,11 @@ def _demo(args: argparse.Namespace, data_dir: DataDir, stdout: TextIO, stderr: T
     if stderr.isatty():
         print(file=stderr)
     print(
-        _("Demo data in {folder}: {cases} cases. Sign in as 'demo'.").format(folder=data_dir.root, cases=summary.cases),
+        ngettext(
+            "Demo data in {folder}: {cases} case. Sign in as 'demo'.",
+            "Demo data in {folder}: {cases} cases. Sign in as 'demo'.",
+            summary.cases,
+        ).format(folder=data_dir.root, cases=summary.cases),
         file=stdout,
     )
     return EXIT_OK

@@ -97,6 +97,21 @@ def ui_language(code: str) -> Language | None:
     return None
 
 
+def is_reviewed(code: str) -> bool:
+    """Whether a native speaker has reviewed the catalog (its X-Native-Speaker-Review header)."""
+    if code == SOURCE_LANGUAGE:
+        return True
+    review = load_catalog(code).info().get("x-native-speaker-review", "none")
+    return review.strip().lower() not in ("", "none", "no")
+
+
+def menu_name(language: Language) -> str:
+    """A language as the language menu lists it: in its own words, marked while it is a draft."""
+    if is_reviewed(language.code):
+        return language.native_name
+    return _("{language} (draft translation)").format(language=language.native_name)
+
+
 def load_catalog(code: str) -> NullTranslations:
     if code == SOURCE_LANGUAGE:
         return NullTranslations()

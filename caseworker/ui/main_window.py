@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from caseworker import __version__
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, current_language
+from caseworker.core.i18n import UI_LANGUAGES, _, current_language, menu_name
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason
 from caseworker.core.services import cases
@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions: dict[str, QAction] = {}
         for language in UI_LANGUAGES:
-            action = QAction(language.native_name, self, checkable=True)
+            action = QAction(self, checkable=True)
             action.triggered.connect(lambda _checked=False, code=language.code: self.languageChosen.emit(code))
             self.language_menu.addAction(action)
             self.language_actions[language.code] = action
@@ -213,8 +213,10 @@ class MainWindow(QMainWindow):
         self.nothing_open.setText(
             _("Choose a case in the list to open it,\nor create a new case with Ctrl+N.")
         )
-        for code, action in self.language_actions.items():
-            action.setChecked(code == current_language())
+        for language in UI_LANGUAGES:
+            action = self.language_actions[language.code]
+            action.setText(menu_name(language))
+            action.setChecked(language.code == current_language())
         user = self._signed_in.user
         self.user_label.setText(
             _("Signed in as {name} ({role})").format(name=user.display_name, role=label(user.role))

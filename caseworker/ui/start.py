@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, country_name, current_language, current_locale
+from caseworker.core.i18n import UI_LANGUAGES, _, country_name, current_language, current_locale, menu_name
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams, RecoveryKey
 from caseworker.core.paths import DataDir
 from caseworker.core.reference import country_codes
@@ -55,12 +55,14 @@ class LanguageMenuButton(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         for language in UI_LANGUAGES:
-            self.addItem(language.native_name, language.code)
+            self.addItem(menu_name(language), language.code)
         self.setCurrentIndex(max(self.findData(current_language()), 0))
         self.activated.connect(lambda i: self.languageChosen.emit(self.itemData(i)))
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Language"))
+        for index, language in enumerate(UI_LANGUAGES):
+            self.setItemText(index, menu_name(language))
         self.setCurrentIndex(max(self.findData(current_language()), 0))
 
 
