@@ -98,11 +98,16 @@ def ui_language(code: str) -> Language | None:
 
 
 def is_reviewed(code: str) -> bool:
-    """Whether a native speaker has reviewed the catalog (its X-Native-Speaker-Review header)."""
+    """Whether a native speaker has reviewed the catalog.
+
+    The catalog's Language-Team header says so: "draft, …" until a reviewer puts their team's
+    name there. (A header of our own would not survive `pybabel update`, which rewrites the
+    header with the fields it knows.)
+    """
     if code == SOURCE_LANGUAGE:
         return True
-    review = load_catalog(code).info().get("x-native-speaker-review", "none")
-    return review.strip().lower() not in ("", "none", "no")
+    team = load_catalog(code).info().get("language-team", "")
+    return bool(team.strip()) and not team.strip().lower().startswith("draft") and "LL@li.org" not in team
 
 
 def menu_name(language: Language) -> str:
