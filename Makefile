@@ -25,7 +25,7 @@ demo: $(VENV)/.app catalogs
 	CASEWORKER_PASSWORD=demo $(BIN)/caseworker demo --data-dir demo-data --cases $(or $(CASES),200)
 
 dist: $(VENV)/.app catalogs
-	$(PIP) install --quiet -c requirements.lock "pyinstaller==6.22.3"
+	$(PIP) install --quiet -c requirements.lock pyinstaller
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
 $(VENV)/bin/python:

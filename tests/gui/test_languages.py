@@ -1,0 +1,112 @@
+"""Switching the language while the app runs: every visible text follows, right-to-left
+languages mirror the window, and nothing being edited is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QWidget,
+)
+
+from caseworker.core.i18n import UI_LANGUAGES, load_catalog
+from caseworker.core.services import accounts, cases
+from caseworker.core.services.records import CaseFile, PersonDetails
+from caseworker.ui.language import LanguageSwitcher
+from caseworker.ui.main_window import MainWindow
+from tests.unit.test_catalogs import catalog
+
+
+@pytest.fixture
+def switcher(qapp: QApplication) -> Iterator[LanguageSwitcher]:
+    languages = LanguageSwitcher(qapp)
+    yield languages
+    languages.apply("en")
+
+
+@pytest.fixture
+def window(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    case = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Amina Yusuf", name_native="أمينة يوسف")))
+    main = MainWindow(signed_in, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    main.show()
+    qtbot.waitUntil(lambda: not main.loading())
+    main.open_case(case.id)  # type: ignore[arg-type]
+    yield main
+    main.discard()
+    main.close()
+    main.deleteLater()
+
+
+def visible_texts(window: MainWindow) -> list[str]:
+    texts: list[str] = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QLineEdit):
+            texts.append(widget.placeholderText())
+        elif isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QListWidget):
+            texts += [widget.item(i).text() for i in range(widget.count())]
+    for menu in window.menuBar().findChildren(QMenu):
+        texts.append(menu.title())
+        texts += [action.text() for action in menu.actions()]
+    model = window.case_list.model
+    texts += [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return [t for t in texts if t]
+
+
+def english_only(code: str) -> set[str]:
+    """English texts that the catalog translates to something else."""
+    return {
+        m.id.replace("&", "")
+        for m in catalog(code)
+        if m.id and isinstance(m.id, str) and m.string and m.string != m.id and len(m.id) > 2
+    }
+
+
+@pytest.mark.parametrize("code", ["ar", "uk", "ti", "de"])
+def test_no_english_left_on_screen(window: MainWindow, switcher: LanguageSwitcher, code: str) -> None:
+    switcher.apply(code)
+    window.retranslate()
+    english = english_only(code)
+    for section in range(len(window.editor.sections)):
+        window.editor.go_to_section(section)
+        shown = {t.replace("&", "") for t in visible_texts(window)}
+        assert shown & english == set(), (code, section)
+
+
+def test_right_to_left_languages_mirror_the_window(window: MainWindow, switcher: LanguageSwitcher, qapp: QApplication) -> None:
+    for language in UI_LANGUAGES:
+        switcher.apply(language.code)
+        window.retranslate()
+        expected = Qt.LayoutDirection.RightToLeft if language.right_to_left else Qt.LayoutDirection.LeftToRight
+        assert qapp.layoutDirection() == expected, language.code
+        assert window.layoutDirection() == expected, language.code
+    assert {language.code for language in UI_LANGUAGES if language.right_to_left} == {"ar", "fa", "fa_AF", "ps", "ckb"}
+
+
+def test_switching_back_and_forth_keeps_the_edit(window: MainWindow, switcher: LanguageSwitcher) -> None:
+    window.editor.person.name_latin.setText("Amina Yusuf Ali")
+    for code in ("ar", "uk", "en"):
+        switcher.apply(code)
+        window.retranslate()
+        assert window.editor.person.name_latin.text() == "Amina Yusuf Ali"
+        assert window.editor.is_dirty()
+    assert window.save_button.text() == "Save"
+    assert load_catalog("ar").gettext("Save") != "Save"
