@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caseworker import APP_NAME, __version__
 from caseworker.core.errors import ReadOnlyDataDir
-from caseworker.core.i18n import _, current_language, normalise_code, set_language
+from caseworker.core.i18n import _, current_language, set_language
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
 from caseworker.core.paths import DataDir
 from caseworker.core.services import accounts
@@ -177,7 +177,7 @@ def run_app(data_dir: DataDir, language: str | None = None) -> int:
     app.setDesktopFileName("caseworker")
     register_bundled_fonts()
     if language:
-        set_language(normalise_code(language))  # for any message before the first window
+        set_language(language)  # for any message before the first window
     try:
         data_dir.root.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -9,6 +9,7 @@ process state this module keeps; everything else is passed in.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from gettext import NullTranslations
 
@@ -70,6 +71,35 @@ UI_LANGUAGES: tuple[Language, ...] = (
 )
 
 
+# A pseudo-language for developers (`--lang pseudo`): every translated string comes out longer,
+# with accented letters and in brackets, and the window runs right to left. Text that stays
+# plain on screen was never translated; text cut short will be cut in German or Finnish too.
+PSEUDO = "pseudo"
+_PSEUDO_LETTERS = str.maketrans(
+    "AaBbCcDdEeGgHhIiKkLlNnOoRrSsTtUuYyZz",
+    "ÅåƁƀÇçĐđÉéĜĝĤĥÎîĶķĻļÑñÖöŘřŠšŢţÛûÝýŽž",
+)
+_PLACEHOLDER = re.compile(r"(\{[a-z_]+\}|&.)")
+
+
+def pseudo(text: str) -> str:
+    parts = _PLACEHOLDER.split(text)
+    # Placeholders and accelerators stay as they are; the rest is dressed up and stretched.
+    dressed = "".join(p if _PLACEHOLDER.fullmatch(p) else p.translate(_PSEUDO_LETTERS) for p in parts)
+    return f"⟦{dressed}{'·' * max(2, len(text) * 2 // 5)}⟧"
+
+
+class PseudoTranslations(NullTranslations):
+    def gettext(self, message: str) -> str:
+        return pseudo(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return pseudo(singular if n == 1 else plural)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return pseudo(message)
+
+
 class _Active:
     """The catalog in use, and its language."""
 
@@ -126,6 +156,11 @@ def load_catalog(code: str) -> NullTranslations:
 
 def set_language(code: str) -> str:
     """Make ``code`` the language of every message from now on; returns the normalised code."""
+    if code == PSEUDO:
+        _active.catalog = PseudoTranslations()
+        _active.locale = Locale.parse(SOURCE_LANGUAGE)
+        _active.code = PSEUDO
+        return PSEUDO
     code = normalise_code(code)
     _active.catalog = load_catalog(code)
     _active.locale = Locale.parse(code)
@@ -142,7 +177,10 @@ def current_locale() -> Locale:
 
 
 def is_right_to_left(code: str | None = None) -> bool:
-    return Locale.parse(code or _active.code).character_order == "right-to-left"
+    code = code or _active.code
+    if code == PSEUDO:
+        return True
+    return Locale.parse(code).character_order == "right-to-left"
 
 
 def _(message: str) -> str:

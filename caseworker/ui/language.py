@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from caseworker.core.i18n import UI_LANGUAGES, is_right_to_left, set_language
+from caseworker.core.i18n import PSEUDO, UI_LANGUAGES, is_right_to_left, set_language
 
 
 class LanguageSwitcher:
@@ -28,7 +28,7 @@ class LanguageSwitcher:
                 self._app.installTranslator(translator)
                 self._qt_translator = translator
                 break
-        QLocale.setDefault(QLocale(code))
+        QLocale.setDefault(QLocale(code if code != PSEUDO else "en"))
         self._app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_right_to_left(code) else Qt.LayoutDirection.LeftToRight)
         return code
 
