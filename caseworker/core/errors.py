@@ -6,7 +6,15 @@ shown, in the language chosen then.
 
 from __future__ import annotations
 
-from caseworker.core.i18n import N_, _
+from caseworker.core.i18n import N_, _, isolate, is_right_to_left
+
+
+def _fill(template: str, values: dict[str, object]) -> str:
+    """The translated template with its values; in a right-to-left language each value is
+    isolated, so a Latin file name or a number keeps its own direction inside the sentence."""
+    if values and is_right_to_left():
+        values = {key: isolate(value) for key, value in values.items()}
+    return _(template).format(**values)
 
 
 class CaseworkerError(Exception):
@@ -24,7 +32,7 @@ class CaseworkerError(Exception):
 
     @property
     def message(self) -> str:
-        return _(self.template).format(**self.values)
+        return _fill(self.template, self.values)
 
     def __str__(self) -> str:
         return self.message
@@ -92,7 +100,7 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return _(self.template).format(**self.values)
+        return _fill(self.template, self.values)
 
     def __repr__(self) -> str:
         return f"Problem({self.where!r}, {self.message!r})"

@@ -139,3 +139,15 @@ def test_demo_refuses_a_folder_that_is_set_up(demo_dir: Path) -> None:
     assert result.code == 2
     assert "already set up" in result.err
     assert (demo_dir / "cases.db").read_bytes() == before
+
+
+def test_errors_come_in_the_language_chosen_with_lang(tmp_path: Path) -> None:
+    english = run("check", "--data-dir", str(tmp_path / "none"))
+    for code, script in (("ar", "\u0600-\u06ff"), ("uk", "\u0400-\u04ff"), ("ti", "\u1200-\u137f")):
+        result = run("--lang", code, "check", "--data-dir", str(tmp_path / "none"))
+        assert result.code == 2
+        assert result.err != english.err
+        import re
+
+        assert re.search(f"[{script}]", result.err), (code, result.err)
+        assert str(tmp_path / "none") in result.err

@@ -159,3 +159,15 @@ def test_text_shaped_like_a_date_parses_or_is_an_invalid_date(text: str) -> None
         PartialDate.parse(text)
     except InvalidDate as exc:
         assert exc.message
+
+
+def test_values_in_a_right_to_left_message_are_isolated() -> None:
+    from caseworker.core.i18n import FSI, PDI, set_language
+
+    set_language("ar")
+    try:
+        message = InvalidDate(text="1990-02-30").message
+    finally:
+        set_language("en")
+    assert f"{FSI}1990-02-30{PDI}" in message
+    assert InvalidDate(text="1990-02-30").message == "1990-02-30 is not a date that exists."
