@@ -181,7 +181,7 @@ def run_app(data_dir: DataDir, language: str | None = None) -> int:
     try:
         data_dir.root.mkdir(parents=True, exist_ok=True)
     except OSError:
-        QMessageBox.critical(None, _("Caseworker"), ReadOnlyDataDir(folder=str(data_dir.root)).message)
+        QMessageBox.critical(None, APP_NAME, ReadOnlyDataDir(folder=str(data_dir.root)).message)
         return ReadOnlyDataDir.exit_code
     # One app per data folder: two would each think their copy of the list is the truth. A lock
     # left by a process that died is recognised by its process id and taken over.
@@ -190,7 +190,7 @@ def run_app(data_dir: DataDir, language: str | None = None) -> int:
     if not lock.tryLock(100):
         log.warning("already running with the data folder %s", data_dir.root)
         QMessageBox.information(
-            None, _("Caseworker"),
+            None, APP_NAME,
             _("Caseworker is already running with the data folder {folder}. Switch to that window.").format(
                 folder=data_dir.root
             ),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from caseworker.core.errors import InvalidDate
-from caseworker.core.i18n import N_, _, format_date, month_name
+from caseworker.core.i18n import N_, _, format_date, format_year_month
 
 
 class Precision(str, Enum):
@@ -98,7 +98,7 @@ class PartialDate:
         if self.precision is Precision.DAY:
             return format_date(dt.date(self.year, self.month, self.day))  # type: ignore[arg-type]
         if self.precision is Precision.MONTH:
-            return _("{month} {year}").format(month=month_name(self.month), year=self.year)  # type: ignore[arg-type]
+            return format_year_month(self.year, self.month)  # type: ignore[arg-type]
         if self.precision is Precision.YEAR:
             return str(self.year)
         return _("Not known")

@@ -236,5 +236,12 @@ def language_name(code: str) -> str:
         return code
 
 
+def format_year_month(year: int, month: int) -> str:
+    """'March 2020', 'březen 2020', 'Μάρτιος 2020': the language's own pattern for a month of a
+    year, with the month in the form it takes standing alone (not the one inside a full date)."""
+    return babel_dates.format_skeleton("yMMMM", dt.date(year, month, 1), locale=current_locale())
+
+
 def month_name(month: int) -> str:
-    return current_locale().months["format"]["wide"][month]
+    """A month's name as it stands alone, in a list of months ('leden', not 'ledna')."""
+    return current_locale().months["stand-alone"]["wide"][month]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker import __version__
+from caseworker import APP_NAME, __version__
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, current_language, menu_name
 from caseworker.core.labels import label
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         org = self._signed_in.organisation.name
-        title = _("{organisation} — Caseworker").format(organisation=org) if org else _("Caseworker")
+        title = _("{organisation} — Caseworker").format(organisation=org) if org else APP_NAME
         self.setWindowTitle(title + "[*]")  # Qt shows an asterisk there while a case has unsaved changes
         self.file_menu.setTitle(_("&Case"))
         self.view_menu.setTitle(_("&View"))
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         self.case_list.search.selectAll()
 
     def _show_error(self, error: BaseException) -> None:
-        QMessageBox.warning(self, _("Caseworker"), error_text(error))
+        QMessageBox.warning(self, APP_NAME, error_text(error))
 
     def _about(self) -> None:
         QMessageBox.about(

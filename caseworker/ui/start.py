@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker import APP_NAME
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, country_name, current_language, current_locale, menu_name
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams, RecoveryKey
@@ -179,7 +180,7 @@ class LoginDialog(_BusyDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Sign in — Caseworker"))
-        self.title.setText(_("Caseworker"))
+        self.title.setText(APP_NAME)
         self.folder.setText(_("Case files in {folder}").format(folder=self._data_dir.root))
         self.username_label.setText(_("&User name"))
         self.password_label.setText(_("&Password"))

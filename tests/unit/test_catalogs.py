@@ -21,7 +21,6 @@ from caseworker.core.resources import translations_dir
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 CODES = [language.code for language in UI_LANGUAGES if language.code != SOURCE_LANGUAGE]
-CLDR_ORDER = ["zero", "one", "two", "few", "many", "other"]
 
 
 def catalog(code: str) -> Catalog:
@@ -77,11 +76,19 @@ def test_plural_rule_agrees_with_cldr(code: str) -> None:
     compiled.seek(0)
     translations = GNUTranslations(compiled)
     locale = Locale.parse(code)
-    categories = [c for c in CLDR_ORDER if c in locale.plural_form.tags | {"other"}]
-    assert cat.num_plurals == len(categories)
+    # The gettext rule and CLDR's must split the whole numbers into the same groups. (CLDR also
+    # has categories for fractions, such as Czech "many", which gettext has no use for.)
+    form_of: dict[int, str] = {}
+    index_of: dict[str, int] = {}
     for n in range(1001):
-        index = translations.plural(n)  # type: ignore[attr-defined]
-        assert categories[index] == locale.plural_form(n), (code, n)
+        index, category = translations.plural(n), locale.plural_form(n)  # type: ignore[attr-defined]
+        assert form_of.setdefault(index, category) == category, (code, n)
+        assert index_of.setdefault(category, index) == index, (code, n)
+    assert sorted(form_of) == list(range(cat.num_plurals)), code
+    # And in the conventional order (zero, one, two, few, many, other), which is the order
+    # translators fill msgstr[0], msgstr[1]… in. Babel's Arabic header once swapped the last two.
+    order = ["zero", "one", "two", "few", "many", "other"]
+    assert [form_of[i] for i in range(cat.num_plurals)] == sorted(index_of, key=order.index), code
 
 
 @pytest.mark.parametrize("code", CODES)
