@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caseworker import APP_NAME, __version__
 from caseworker.core.errors import ReadOnlyDataDir
-from caseworker.core.i18n import _, current_language, set_language
+from caseworker.core.i18n import _, current_language, fill, set_language
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
 from caseworker.core.paths import DataDir
 from caseworker.core.services import accounts
@@ -191,9 +191,7 @@ def run_app(data_dir: DataDir, language: str | None = None) -> int:
         log.warning("already running with the data folder %s", data_dir.root)
         QMessageBox.information(
             None, APP_NAME,
-            _("Caseworker is already running with the data folder {folder}. Switch to that window.").format(
-                folder=data_dir.root
-            ),
+            fill(_("Caseworker is already running with the data folder {folder}. Switch to that window."), folder=data_dir.root),
         )
         return 0
     caseworker = CaseworkerApp(app, data_dir, language)

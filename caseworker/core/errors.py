@@ -6,15 +6,7 @@ shown, in the language chosen then.
 
 from __future__ import annotations
 
-from caseworker.core.i18n import N_, _, isolate, is_right_to_left
-
-
-def _fill(template: str, values: dict[str, object]) -> str:
-    """The translated template with its values; in a right-to-left language each value is
-    isolated, so a Latin file name or a number keeps its own direction inside the sentence."""
-    if values and is_right_to_left():
-        values = {key: isolate(value) for key, value in values.items()}
-    return _(template).format(**values)
+from caseworker.core.i18n import N_, _, fill
 
 
 class CaseworkerError(Exception):
@@ -32,7 +24,7 @@ class CaseworkerError(Exception):
 
     @property
     def message(self) -> str:
-        return _fill(self.template, self.values)
+        return fill(_(self.template), **self.values)
 
     def __str__(self) -> str:
         return self.message
@@ -100,7 +92,7 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return _fill(self.template, self.values)
+        return fill(_(self.template), **self.values)
 
     def __repr__(self) -> str:
         return f"Problem({self.where!r}, {self.message!r})"

@@ -204,6 +204,14 @@ def isolate(value: object) -> str:
     return f"{FSI}{value}{PDI}"
 
 
+def fill(translated: str, **values: object) -> str:
+    """A translated template with its values; in a right-to-left language each value is
+    isolated, so that a file path, a Latin name or a number keeps its own direction."""
+    if values and is_right_to_left():
+        values = {key: isolate(value) for key, value in values.items()}
+    return translated.format(**values)
+
+
 def format_date(value: dt.date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""

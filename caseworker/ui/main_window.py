@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from caseworker import APP_NAME, __version__
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, current_language, menu_name
+from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, menu_name
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason
 from caseworker.core.services import cases
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
             action.setChecked(language.code == current_language())
         user = self._signed_in.user
         self.user_label.setText(
-            _("Signed in as {name} ({role})").format(name=user.display_name, role=label(user.role))
+            fill(_("Signed in as {name} ({role})"), name=user.display_name, role=label(user.role))
         )
         self.case_list.retranslate()
         self.editor.retranslate()
@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         self._show_case(saved)
         names = {u.id: u.display_name for u in self._caseworkers}
         self.case_list.show_saved(cases.summary_of(saved, names))
-        self.statusBar().showMessage(_("Saved {reference}.").format(reference=saved.reference), 5000)
+        self.statusBar().showMessage(fill(_("Saved {reference}."), reference=saved.reference), 5000)
         return True
 
     def discard(self) -> None:
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         names = {u.id: u.display_name for u in self._caseworkers}
         self.case_list.show_saved(cases.summary_of(saved, names))
         self.statusBar().showMessage(
-            _("{reference} is now {status}.").format(reference=saved.reference, status=label(saved.status)), 5000
+            fill(_("{reference} is now {status}."), reference=saved.reference, status=label(saved.status)), 5000
         )
 
     # --- window -------------------------------------------------------------------------------

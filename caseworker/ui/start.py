@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from caseworker import APP_NAME
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, country_name, current_language, current_locale, menu_name
+from caseworker.core.i18n import UI_LANGUAGES, _, country_name, fill, current_language, current_locale, menu_name
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams, RecoveryKey
 from caseworker.core.paths import DataDir
 from caseworker.core.reference import country_codes
@@ -181,7 +181,7 @@ class LoginDialog(_BusyDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Sign in — Caseworker"))
         self.title.setText(APP_NAME)
-        self.folder.setText(_("Case files in {folder}").format(folder=self._data_dir.root))
+        self.folder.setText(fill(_("Case files in {folder}"), folder=self._data_dir.root))
         self.username_label.setText(_("&User name"))
         self.password_label.setText(_("&Password"))
         self.sign_in_button.setText(_("Sign in"))
@@ -360,10 +360,13 @@ class FirstRunDialog(_BusyDialog):
         self.setWindowTitle(_("Welcome to Caseworker"))
         self.title.setText(_("Welcome to Caseworker"))
         self.intro.setText(
-            _(
-                "Set up your organisation to start keeping case files. They are stored encrypted on this "
-                "computer, in {folder}, and open only with a password."
-            ).format(folder=self._data_dir.root)
+            fill(
+                _(
+                    "Set up your organisation to start keeping case files. They are stored encrypted on this "
+                    "computer, in {folder}, and open only with a password."
+                ),
+                folder=self._data_dir.root,
+            )
         )
         self.labels["organisation"].setText(_("&Organisation"))
         self.labels["country"].setText(_("C&ountry"))
