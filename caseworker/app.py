@@ -20,9 +20,8 @@ from caseworker.core.services import accounts
 from caseworker.core.services.accounts import SignedIn
 from caseworker.ui.fonts import register_bundled_fonts
 from caseworker.ui.language import LanguageSwitcher, system_language
-from caseworker.ui.tasks import Task
 from caseworker.ui.start import DEMO_PASSWORD, FirstRunDialog, LoginDialog, RecoveryKeyDialog
-
+from caseworker.ui.tasks import Task
 
 log = logging.getLogger("caseworker")
 

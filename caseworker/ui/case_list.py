@@ -105,22 +105,18 @@ class CaseListModel(QAbstractTableModel):
 
     @staticmethod
     def _display(row: ListRow, column: Column) -> str:
+        value = CaseListModel._raw(row, column)
         match column:
-            case Column.REFERENCE:
-                return row[REFERENCE]
-            case Column.NAME_LATIN:
-                return row[LATIN]
-            case Column.NAME_NATIVE:
-                return row[NATIVE]
             case Column.STATUS:
-                return label(CaseStatus(row[STATUS]))
+                return label(CaseStatus(value))
             case Column.CASEWORKER:
-                return row[CASEWORKER_NAME] or _("Unassigned")
+                return value or _("Unassigned")
             case Column.OPENED:
-                return format_date(dt.date.fromisoformat(row[OPENED]), "short")
+                return format_date(value, "short")
             case Column.LAST_CONTACT:
-                contact = row[LAST_CONTACT]
-                return format_date(dt.date.fromisoformat(contact), "short") if contact else _("None yet")
+                return format_date(value, "short") if value else _("None yet")
+            case _:
+                return value
 
     @staticmethod
     def _raw(row: ListRow, column: Column) -> Any:

@@ -37,7 +37,6 @@ from caseworker.ui.case_list import CaseListPanel
 from caseworker.ui.start import error_text
 from caseworker.ui.tasks import Task
 
-
 CaseListData = tuple[CaseListView, list[UserInfo]]
 
 

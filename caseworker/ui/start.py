@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from caseworker import APP_NAME
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, country_name, fill, current_language, current_locale, menu_name
+from caseworker.core.i18n import UI_LANGUAGES, _, country_name, current_language, current_locale, fill, menu_name
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams, RecoveryKey
 from caseworker.core.paths import DataDir
 from caseworker.core.reference import country_codes

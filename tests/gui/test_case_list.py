@@ -6,10 +6,9 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
-from caseworker.core.models.enums import CaseStatus
+from caseworker.core.models.enums import CaseStatus, Role
 from caseworker.core.services.caselist import CaseListView, Column
 from caseworker.core.services.records import UserInfo
-from caseworker.core.models.enums import Role
 from caseworker.ui.case_list import CASE_ID_ROLE, SORT_ROLE, CaseListModel, CaseListPanel
 from tests.unit.test_caselist import ROWS
 

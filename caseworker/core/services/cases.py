@@ -30,8 +30,8 @@ from caseworker.core.models import (
     WorkExperience,
 )
 from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
-from caseworker.core.services.caselist import ListRow, summary_of_row
 from caseworker.core.reference import country_codes, is_isco_code, language_codes
+from caseworker.core.services.caselist import ListRow, summary_of_row
 from caseworker.core.services.records import (
     CaseFile,
     CaseSummary,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], dt.datetime]
 
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -61,19 +62,24 @@ def local_today(clock: Clock) -> dt.date:
     """The date on the caseworker's wall calendar: a meeting at 00:30 in Athens is today's."""
     return clock().astimezone().date()
 
+
 # --- validation --------------------------------------------------------------------------------
+
 
 def _check_range(problems: list[Problem], where: str, start: dt.date | None, end: dt.date | None) -> None:
     if start is not None and end is not None and end < start:
         problems.append(Problem(where, N_("The end date is before the start date.")))
 
+
 def _check_year(problems: list[Problem], where: str, year: int | None, today: dt.date) -> None:
     if year is not None and not 1900 <= year <= today.year + 10:
         problems.append(Problem(where, N_("{year} is not a plausible year."), year=year))
 
+
 def _check_country(problems: list[Problem], where: str, code: str | None) -> None:
     if code and code not in country_codes():
         problems.append(Problem(where, N_("{code} is not a known country code."), code=code))
+
 
 def validate(case: CaseFile, today: dt.date) -> list[Problem]:
     """Every problem with a case file before it is saved; an empty list means it may be saved."""
@@ -126,7 +132,9 @@ def validate(case: CaseFile, today: dt.date) -> list[Problem]:
     _check_range(problems, "closed_on", case.opened_on, case.closed_on)
     return problems
 
+
 # --- ORM rows to records and back --------------------------------------------------------------
+
 
 def _to_record(case: Case) -> CaseFile:
     p = case.person
@@ -184,7 +192,9 @@ def _to_record(case: Case) -> CaseFile:
         ),
     )
 
+
 Row = TypeVar("Row")
+
 
 def _sync(rows: list[Row], records: Sequence[Any], make: Callable[[], Row], fields: Iterable[str]) -> None:
     """Make ``rows`` match ``records``: update those with an id, add those without, drop the rest."""
@@ -200,8 +210,10 @@ def _sync(rows: list[Row], records: Sequence[Any], make: Callable[[], Row], fiel
         kept.append(row)
     rows[:] = kept
 
+
 def _fields(record_type: type) -> tuple[str, ...]:
     return tuple(name for name in record_type.__dataclass_fields__ if name != "id")
+
 
 def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> None:
     p = case.person
@@ -239,6 +251,7 @@ def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> No
     case.last_contact_on = max((m.held_on for m in record.meetings if m.held_on <= today), default=None)
     case.updated_at = now
 
+
 def _next_reference(session: Session, year: int) -> str:
     prefix = f"{year}-"
     # The number, not the text: "2026-100000" sorts before "2026-99999" as text.
@@ -246,7 +259,9 @@ def _next_reference(session: Session, year: int) -> str:
     last = session.scalar(select(func.max(number)).where(Case.reference.like(f"{prefix}%")))
     return f"{prefix}{(last or 0) + 1:05d}"
 
+
 # --- use cases -------------------------------------------------------------------------------
+
 
 def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
     """Store a new person and their case; returns it as stored, with its id and reference."""
@@ -263,8 +278,10 @@ def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) 
         session.flush()
         return _to_record(case)
 
+
 def _with_defaults(record: CaseFile, today: dt.date) -> CaseFile:
     return replace(record, opened_on=record.opened_on or today)
+
 
 def get_case(store: CasesStore, case_id: int) -> CaseFile:
     with store.read() as session:
@@ -272,6 +289,7 @@ def get_case(store: CasesStore, case_id: int) -> CaseFile:
         if case is None:
             raise NotFound()
         return _to_record(case)
+
 
 def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
     """Save an edited case file in one transaction. Refused if someone saved it since it was read."""
@@ -297,6 +315,7 @@ def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) ->
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
 
+
 def close_case(
     store: CasesStore,
     record: CaseFile,
@@ -310,10 +329,12 @@ def close_case(
     closed = replace(record, status=CaseStatus.CLOSED, closure_reason=reason, closure_note=note, closed_on=today)
     return save_case(store, closed, clock=clock)
 
+
 def reopen_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
 
     reopened = replace(record, status=CaseStatus.OPEN, closure_reason=None, closure_note="", closed_on=None)
     return save_case(store, reopened, clock=clock)
+
 
 def case_list_rows(store: CasesStore, user: UserInfo) -> list[ListRow]:
     """Every case the user may see, as rows for the case list, in one query.

@@ -11,7 +11,15 @@ from caseworker.core.models.enums import RecognitionStatus
 from caseworker.core.services.records import QualificationRecord
 from caseworker.ui.widgets.dates import OptionalDateEdit, OptionalYearEdit
 from caseworker.ui.widgets.forms import ChoiceCombo
-from caseworker.ui.widgets.lists import Column, ListSection, RecordDialog, RecordTableModel, one_line, text_or_blank, yes_no
+from caseworker.ui.widgets.lists import (
+    Column,
+    ListSection,
+    RecordDialog,
+    RecordTableModel,
+    one_line,
+    text_or_blank,
+    yes_no,
+)
 from caseworker.ui.widgets.pickers import CountryPicker
 
 
