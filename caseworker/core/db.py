@@ -70,7 +70,8 @@ def connect_cases(path: Path, key: DataKey, *, read_only: bool = False) -> sqlci
     return connection
 
 
-def _install_transaction_handling(engine: Engine) -> None:
+def install_transaction_handling(engine: Engine) -> None:
+    """BEGIN for reads, BEGIN IMMEDIATE for a connection with caseworker_begin="IMMEDIATE"."""
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("caseworker_begin", "")
@@ -97,7 +98,7 @@ class CasesStore:
             creator=lambda: connect_cases(path, key, read_only=read_only),
             pool_pre_ping=False,
         )
-        _install_transaction_handling(engine)
+        install_transaction_handling(engine)
         return cls(path=path, engine=engine, read_only=read_only)
 
     @classmethod
