@@ -11,7 +11,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
 from caseworker import __version__
 from caseworker.core.errors import BadInput, CaseworkerError, ValidationFailed
@@ -60,6 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help=_("check both stores for damage; exit 1 if damaged"))
     _global_options(check, top=False)
     _user_options(check)
+
+    directory = commands.add_parser("directory", help=_("import, export and search the referral directory"))
+    _global_options(directory, top=False)
+    directory_commands = directory.add_subparsers(dest="directory_command", metavar="ACTION", parser_class=_Parser, required=True)
+    importing = directory_commands.add_parser("import", help=_("import an HSDS 3.0 JSON file or CSV data package (folder or .zip)"))
+    _global_options(importing, top=False)
+    importing.add_argument("path", metavar="PATH")
+    importing.add_argument("--replace", action="store_true", help=_("replace the whole directory instead of updating entries by id"))
+    exporting = directory_commands.add_parser("export", help=_("export the directory as HSDS 3.0"))
+    _global_options(exporting, top=False)
+    exporting.add_argument("out", metavar="OUT")
+    exporting.add_argument("--format", choices=["json", "csv"], default="json")
+    searching = directory_commands.add_parser("search", help=_("search the directory"))
+    _global_options(searching, top=False)
+    searching.add_argument("query", metavar="QUERY")
+    searching.add_argument("--limit", type=int, default=20, metavar="N")
+    searching.add_argument("--json", action="store_true", help=_("print the results as JSON"))
 
     users = commands.add_parser("users", help=_("add and list accounts"))
     _global_options(users, top=False)
@@ -151,6 +169,8 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         return _check(args, data_dir, stdin, stdout)
     if args.command == "users":
         return _users(args, data_dir, stdin, stdout)
+    if args.command == "directory":
+        return _directory(args, data_dir, stdout)
     raise UsageError(problem=args.command)
 
 
@@ -193,6 +213,73 @@ def _check(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: T
     for line in report.lines():
         print(line, file=stdout)
     return EXIT_OK if report.sound else EXIT_FAILURE
+
+
+def _directory(args: argparse.Namespace, data_dir: DataDir, stdout: TextIO) -> int:
+    from caseworker.core.directory import hsds
+    from caseworker.core.directory.store import DirectoryStore
+
+    if args.directory_command == "import":
+        store = DirectoryStore.open_or_create(data_dir.directory_db, backup_dir=data_dir.backups)
+        try:
+            summary = hsds.import_hsds(store, Path(args.path), replace=args.replace)
+        finally:
+            store.dispose()
+        print(
+            ngettext("Imported {n} service.", "Imported {n} services.", summary.services).format(n=summary.services),
+            file=stdout,
+        )
+        return EXIT_OK
+    store = DirectoryStore.open(data_dir.directory_db, read_only=True)
+    try:
+        if args.directory_command == "export":
+            summary = hsds.export_hsds(store, Path(args.out), format=args.format)
+            print(_("Exported the directory to {path}.").format(path=args.out), file=stdout)
+            return EXIT_OK
+        return _directory_search(store, args, stdout)
+    finally:
+        store.dispose()
+
+
+def _directory_search(store: Any, args: argparse.Namespace, stdout: TextIO) -> int:
+    import json
+
+    from caseworker.core.directory import records, search
+    from caseworker.core.i18n import current_language
+
+    if args.limit < 1:
+        raise BadInput(N_("--limit takes a whole number from 1 up."))
+    with store.read() as session:
+        hits = search.search(session.connection(), args.query, limit=args.limit)
+    language = current_language() if args.lang else ""
+    entries = records.get_services(store, [hit.service_id for hit in hits], language)
+    if args.json:
+        results = [
+            {
+                "service": {"id": e.id, "name": e.name, "description": e.description, "url": e.url, "email": e.email},
+                "organization": {"id": e.organization_id, "name": e.organization_name},
+                "address": {
+                    "lines": list(e.address_lines),
+                    "city": e.city,
+                    "postal_code": e.postal_code,
+                    "country": e.country,
+                },
+                "phones": [p.number for p in e.phones],
+                "categories": list(e.categories),
+                "last_verified": e.assured_date.isoformat() if e.assured_date else None,
+                "verify_locally": e.verify_locally,
+            }
+            for e in entries
+        ]
+        json.dump(results, stdout, ensure_ascii=False, indent=2)
+        print(file=stdout)
+        return EXIT_OK
+    for entry in entries:
+        place = ", ".join(part for part in (*entry.address_lines, entry.city) if part)
+        print(f"{entry.name} — {entry.organization_name}" + (f" — {place}" if place else ""), file=stdout)
+    if not entries:
+        print(_("No service matches."), file=stdout)
+    return EXIT_OK
 
 
 def _users(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: TextIO) -> int:

@@ -3,6 +3,7 @@ the recovery key shown once, and the sign-in screen shown at every start."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -410,7 +411,18 @@ class FirstRunDialog(_BusyDialog):
             kdf=self._kdf,
         )
         data_dir = self._data_dir
-        self.run_busy(lambda: accounts.set_up(data_dir, **values), self._was_set_up)
+
+        def set_up() -> tuple[accounts.SignedIn, RecoveryKey]:
+            from caseworker.core.directory.starter import load_starter
+
+            result = accounts.set_up(data_dir, **values)
+            try:
+                load_starter(data_dir)
+            except Exception:  # noqa: BLE001 - the case files are set up; the directory can be imported later
+                logging.getLogger("caseworker").exception("the starter directory could not be loaded")
+            return result
+
+        self.run_busy(set_up, self._was_set_up)
 
     def _was_set_up(self, result: tuple[accounts.SignedIn, RecoveryKey]) -> None:
         self.password.clear()

@@ -58,6 +58,7 @@ from caseworker.core.models.enums import (
     WorkAuthorisation,
 )
 from caseworker.core.paths import DataDir
+from caseworker.core.directory.starter import load_starter
 from caseworker.core.resources import resource
 from caseworker.core.services import accounts
 from caseworker.core.services.cases import utc_now
@@ -127,6 +128,8 @@ def create_demo(
         host_language=data.host_language,
     )
     try:
+        # The starter directory first: demo data is for exploring "where to go" too.
+        load_starter(data_dir)
         with signed_in.store.write() as session:
             staff = [
                 UserAccount(username=name, display_name=display, role=Role.CASEWORKER, active=True, created_at=now)
