@@ -44,6 +44,7 @@ class CaseworkerApp:
         self.window = None
         self.signed_in: SignedIn | None = None
         self.dialog = None
+        self.directory_windows: list = []  # type: ignore[type-arg]
 
     @staticmethod
     def _settings_for(data_dir: DataDir) -> QSettings:
@@ -69,6 +70,7 @@ class CaseworkerApp:
     def show_login(self, *, hint: str = "", username: str = "") -> None:
         dialog = LoginDialog(self.data_dir, self.open_case_files, hint=hint, username=username)
         dialog.signedIn.connect(lambda opened: self.show_main(*opened))
+        dialog.lookupRequested.connect(self.show_directory)
         dialog.languageChosen.connect(self.switch_language)
         dialog.rejected.connect(self.app.quit)
         self._show_dialog(dialog)
@@ -117,14 +119,33 @@ class CaseworkerApp:
         self.settings.setValue("language", current_language())
         self.window = MainWindow(signed_in, self.settings, preloaded)  # type: ignore[arg-type]
         self.window.languageChosen.connect(self.switch_language)
+        self.window.directoryRequested.connect(self.show_directory)
         self.window.show()
         log.info("window shown: %s", self.window.objectName())
+
+    def show_directory(self) -> None:
+        """The directory alone, read-only: for volunteers, and for anyone asking "where to go"."""
+        from caseworker.core.directory.store import DirectoryStore
+        from caseworker.core.errors import CaseworkerError
+        from caseworker.ui.directory_window import DirectoryWindow
+
+        try:
+            store = DirectoryStore.open(self.data_dir.directory_db, read_only=True)
+        except CaseworkerError as error:
+            QMessageBox.warning(None, APP_NAME, error.message)
+            return
+        window = DirectoryWindow(store, self.settings)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.directory_windows.append(window)
+        window.destroyed.connect(lambda *_: self.directory_windows.remove(window) if window in self.directory_windows else None)
+        window.show()
+        log.info("window shown: %s", window.objectName())
 
     def switch_language(self, code: str) -> None:
         """Change the language while the app runs, without a restart and without losing edits."""
         self.languages.apply(code)
         self.settings.setValue("language", code)
-        for widget in (self.dialog, self.window):
+        for widget in (self.dialog, self.window, *self.directory_windows):
             if widget is not None:
                 try:
                     widget.retranslate()

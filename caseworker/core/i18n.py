@@ -8,8 +8,10 @@ process state this module keeps; everything else is passed in.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from gettext import NullTranslations
 
@@ -166,6 +168,18 @@ def set_language(code: str) -> str:
     _active.locale = Locale.parse(code)
     _active.code = code
     return code
+
+
+@contextlib.contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Translate in ``code`` for a while (a handout for the client, beside the caseworker's
+    screen), then go back to the language before."""
+    saved = (_active.code, _active.locale, _active.catalog)
+    set_language(code)
+    try:
+        yield
+    finally:
+        _active.code, _active.locale, _active.catalog = saved
 
 
 def current_language() -> str:

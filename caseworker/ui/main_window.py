@@ -80,6 +80,7 @@ class CloseCaseDialog(QDialog):
 
 class MainWindow(QMainWindow):
     languageChosen = Signal(str)
+    directoryRequested = Signal()
 
     def __init__(
         self,
@@ -170,6 +171,9 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self._focus_filter)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
+        self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+D"))
+        self.directory_action.setObjectName("openDirectory")
+        self.directory_action.triggered.connect(self.directoryRequested)
 
         self.file_menu = self.menuBar().addMenu("")
         for action in (self.new_action, self.save_action, self.discard_action):
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
         self.view_menu.addAction(self.find_action)
+        self.view_menu.addAction(self.directory_action)
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions: dict[str, QAction] = {}
         for language in UI_LANGUAGES:
@@ -206,6 +211,7 @@ class MainWindow(QMainWindow):
         self.reopen_action.setText(_("&Reopen case"))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Find a case"))
+        self.directory_action.setText(_("&Where to go (directory)…"))
         self.about_action.setText(_("&About Caseworker"))
         self.save_button.setText(_("Save"))
         self.discard_button.setText(_("Discard changes"))

@@ -118,6 +118,7 @@ class LoginDialog(_BusyDialog):
 
     signedIn = Signal(object)
     languageChosen = Signal(str)
+    lookupRequested = Signal()
 
     def __init__(self, data_dir: DataDir, open_case_files: Callable[[str, str], Any], *, hint: str = "",
                  username: str = "", parent: QWidget | None = None) -> None:
@@ -152,6 +153,10 @@ class LoginDialog(_BusyDialog):
         self.sign_in_button.setDefault(True)
         self.sign_in_button.setObjectName("signIn")
         self.quit_button = QPushButton(self)
+        self.lookup_button = QPushButton(self)
+        self.lookup_button.setObjectName("lookUpServices")
+        self.lookup_note = QLabel(self)
+        self.lookup_note.setWordWrap(True)
 
         form = QFormLayout()
         form.addRow(self.username_label, self.username)
@@ -170,10 +175,19 @@ class LoginDialog(_BusyDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        layout.addSpacing(8)
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        layout.addWidget(line)
+        lookup_row = QHBoxLayout()
+        lookup_row.addWidget(self.lookup_note, 1)
+        lookup_row.addWidget(self.lookup_button)
+        layout.addLayout(lookup_row)
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.setMinimumWidth(460)
 
+        self.lookup_button.clicked.connect(self.lookupRequested)
         self.sign_in_button.clicked.connect(self._sign_in)
         self.quit_button.clicked.connect(self.reject)
         self.retranslate()
@@ -187,6 +201,8 @@ class LoginDialog(_BusyDialog):
         self.password_label.setText(_("&Password"))
         self.sign_in_button.setText(_("Sign in"))
         self.quit_button.setText(_("Quit"))
+        self.lookup_button.setText(_("Look up services"))
+        self.lookup_note.setText(_("Volunteers: look up where to go and whom to contact, without signing in."))
         self.hint.setText(self._hint_text)
         self.hint.setVisible(bool(self._hint_text))
         self.language.retranslate()

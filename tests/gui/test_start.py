@@ -147,3 +147,10 @@ def test_the_app_opens_the_case_files_with_the_list_already_read(qtbot, signed_i
         opened.close()
     with pytest.raises(WrongPassword):
         app.open_case_files("coordinator", "wrong")
+
+
+def test_volunteers_can_look_up_services_from_the_sign_in_window(qtbot, data_dir: DataDir) -> None:  # type: ignore[no-untyped-def]
+    dialog = LoginDialog(data_dir, lambda *_a: None)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.lookupRequested):
+        dialog.lookup_button.click()

@@ -1,0 +1,61 @@
+"""The directory lookup: search as you type, the client's language beside the caseworker's,
+and no case file needed or touched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from caseworker.core.directory.starter import load_starter
+from caseworker.core.directory.store import DirectoryStore
+from caseworker.core.directory.taxonomy import BY_CODE
+from caseworker.core.i18n import load_catalog
+from caseworker.core.paths import DataDir
+from caseworker.ui.directory_window import DirectoryWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[DirectoryWindow]:  # type: ignore[no-untyped-def]
+    data = DataDir(tmp_path / "volunteer")
+    data.root.mkdir()
+    assert load_starter(data) > 0
+    store = DirectoryStore.open(data.directory_db, read_only=True)
+    lookup = DirectoryWindow(store, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(lookup)
+    lookup.show()
+    yield lookup
+    # A volunteer's laptop: the lookup never made case files or keys.
+    assert not data.cases_db.exists() and not data.keyring.exists()
+
+
+def test_search_as_you_type(qtbot, window: DirectoryWindow) -> None:  # type: ignore[no-untyped-def]
+    everything = len(window.model.entries)
+    assert everything > 0
+    qtbot.keyClicks(window.search_box, "enic")
+    qtbot.waitUntil(lambda: 0 < len(window.model.entries) < everything)
+    assert all("recognition" in entry.categories for entry in window.model.entries)
+    window.search_box.setText("zzzzqqq")
+    qtbot.waitUntil(lambda: window.model.entries == [])
+    assert window.left.currentWidget() is window.empty
+
+
+def test_category_filter(qtbot, window: DirectoryWindow) -> None:  # type: ignore[no-untyped-def]
+    window.category.setCurrentIndex(window.category.findData("labour-rights"))
+    assert window.model.entries
+    assert all("labour-rights" in entry.categories for entry in window.model.entries)
+
+
+def test_the_client_sees_the_entry_in_their_language_beside_the_caseworkers(qtbot, window: DirectoryWindow) -> None:  # type: ignore[no-untyped-def]
+    window.category.setCurrentIndex(window.category.findData("labour-rights"))
+    window.client_language.setCurrentIndex(window.client_language.findData("ar"))
+    client, own = window.client_view.toHtml(), window.original_view.toHtml()
+    arabic_label = load_catalog("ar").gettext(BY_CODE["labour-rights"].label_msgid)
+    assert arabic_label in client and arabic_label not in own
+    direction = window.client_view.document().begin().blockFormat().layoutDirection()
+    assert direction == Qt.LayoutDirection.RightToLeft
+    own_direction = window.original_view.document().begin().blockFormat().layoutDirection()
+    assert own_direction == Qt.LayoutDirection.LeftToRight
+    assert BY_CODE["labour-rights"].label in own
