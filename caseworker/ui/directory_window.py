@@ -145,10 +145,12 @@ class DirectoryWindow(QMainWindow):
         self.left.addWidget(self.results)
         self.client_view = QTextBrowser(self)
         self.client_view.setObjectName("clientLanguageView")
-        self.client_view.setOpenExternalLinks(False)
+        # Offline: a link is shown to copy, never followed (QTextBrowser would otherwise try to load
+        # it as a page and go blank).
+        self.client_view.setOpenLinks(False)
         self.original_view = QTextBrowser(self)
         self.original_view.setObjectName("originalView")
-        self.original_view.setOpenExternalLinks(False)
+        self.original_view.setOpenLinks(False)
         self.client_heading = QLabel(self)
         self.original_heading = QLabel(self)
 
