@@ -22,7 +22,7 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from caseworker.core.errors import DamagedStore, DiskFull, NewerStore, ReadOnlyDataDir
 from caseworker.core.keys import DataKey
@@ -79,12 +79,49 @@ def install_transaction_handling(engine: Engine) -> None:
 
 
 @dataclass
-class CasesStore:
-    """The encrypted case-file store, open with its key."""
+class SqliteStore:
+    """A store file open through SQLAlchemy: one session per transaction, BEGIN for reads and
+    BEGIN IMMEDIATE for writes, SQLite's errors said in the person's words."""
 
     path: Path
     engine: Engine
     read_only: bool = False
+
+    @staticmethod
+    def translate_error(exc: BaseException, path: Path) -> Exception | None:
+        return _sqlite_error_to_caseworker(exc, path)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._translated_errors(), Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction, started with BEGIN IMMEDIATE, committed when the block ends."""
+        if self.read_only:
+            raise ReadOnlyDataDir(folder=str(self.path.parent))
+        bind = self.engine.execution_options(caseworker_begin="IMMEDIATE")
+        with self._translated_errors(), Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (OperationalError, DBAPIError) as exc:
+            translated = self.translate_error(exc.orig or exc, self.path)
+            if translated is None:
+                raise
+            raise translated from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass
+class CasesStore(SqliteStore):
+    """The encrypted case-file store, open with its key."""
 
     @classmethod
     def open(cls, path: Path, key: DataKey, *, read_only: bool = False) -> CasesStore:
@@ -115,34 +152,6 @@ class CasesStore:
         migrate(store, backup_dir=None)
         return store
 
-    @property
-    def _sessions(self) -> sessionmaker[Session]:
-        return sessionmaker(self.engine, expire_on_commit=False)
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._translated_errors(), self._sessions() as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """One transaction, started with BEGIN IMMEDIATE, committed when the block ends."""
-        if self.read_only:
-            raise ReadOnlyDataDir(folder=str(self.path.parent))
-        bind = self.engine.execution_options(caseworker_begin="IMMEDIATE")
-        with self._translated_errors(), Session(bind, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def _translated_errors(self) -> Iterator[None]:
-        try:
-            yield
-        except (OperationalError, DBAPIError) as exc:
-            translated = _sqlite_error_to_caseworker(exc.orig or exc, self.path)
-            if translated is None:
-                raise
-            raise translated from exc
-
     def raw_connection(self) -> sqlcipher3.Connection:
         return self.engine.raw_connection().driver_connection  # type: ignore[return-value]
 
@@ -164,9 +173,6 @@ class CasesStore:
             raise (_sqlite_error_to_caseworker(exc, target) or exc) from exc
         destination.close()
         os.replace(partial, target)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
 
 
 # --- schema versions -------------------------------------------------------------------------

@@ -12,21 +12,18 @@ An older schema is backed up through SQLite's backup API, then migrated in one t
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import os
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, select, text
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, create_engine, select, text
+from sqlalchemy.exc import DBAPIError
 
-from caseworker.core.db import install_transaction_handling
+from caseworker.core.db import SqliteStore, install_transaction_handling
 from caseworker.core.directory.models import Taxonomy, TaxonomyTerm
 from caseworker.core.directory.taxonomy import CATEGORIES, TAXONOMY_ID, TAXONOMY_NAME
 from caseworker.core.errors import BadInput, CaseworkerError, DiskFull, ReadOnlyDataDir
@@ -124,12 +121,12 @@ def _inspect(path: Path) -> str | None:
 
 
 @dataclass
-class DirectoryStore:
+class DirectoryStore(SqliteStore):
     """The referral directory, open."""
 
-    path: Path
-    engine: Engine
-    read_only: bool = False
+    @staticmethod
+    def translate_error(exc: BaseException, path: Path) -> Exception | None:
+        return _translate_sqlite_error(exc, path)
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False, backup_dir: Path | None = None) -> DirectoryStore:
@@ -194,30 +191,6 @@ class DirectoryStore:
         install_transaction_handling(engine)
         return cls(path=path, engine=engine, read_only=read_only)
 
-    @contextlib.contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._translated_errors(), sessionmaker(self.engine, expire_on_commit=False)() as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """One transaction, started with BEGIN IMMEDIATE, committed when the block ends."""
-        if self.read_only:
-            raise ReadOnlyDataDir(folder=str(self.path.parent))
-        bind = self.engine.execution_options(caseworker_begin="IMMEDIATE")
-        with self._translated_errors(), Session(bind, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def _translated_errors(self) -> Iterator[None]:
-        try:
-            yield
-        except (OperationalError, DBAPIError) as exc:
-            translated = _translate_sqlite_error(exc.orig or exc, self.path)
-            if translated is None:
-                raise
-            raise translated from exc
-
     def backup_to(self, target: Path) -> None:
         """A consistent copy through SQLite's backup API (never a file copy: WAL)."""
         partial = target.with_name(target.name + ".partial")
@@ -236,9 +209,6 @@ class DirectoryStore:
             partial.unlink(missing_ok=True)
             raise (_translate_sqlite_error(exc, target) or exc) from exc
         os.replace(partial, target)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
 
 
 def ensure_service_categories(connection: Connection) -> None:

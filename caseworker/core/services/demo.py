@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from caseworker.core.directory.starter import load_starter
 from caseworker.core.errors import BadInput, CaseworkerError
 from caseworker.core.i18n import N_
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
@@ -58,7 +59,6 @@ from caseworker.core.models.enums import (
     WorkAuthorisation,
 )
 from caseworker.core.paths import DataDir
-from caseworker.core.directory.starter import load_starter
 from caseworker.core.resources import resource
 from caseworker.core.services import accounts
 from caseworker.core.services.cases import utc_now
