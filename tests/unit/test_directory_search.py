@@ -165,6 +165,15 @@ def test_arabic_script_variants_do_not_matter(connection: Connection, written: s
     assert found(connection, typed[:2]) == ["s"]
 
 
+def test_an_arabic_word_is_found_with_or_without_its_article(connection: Connection) -> None:
+    index_documents(connection, [service("s", "مركز المساعدة القانونية"), service("t", "مساعدة في السكن")])
+
+    assert sorted(found(connection, "مساعدة")) == ["s", "t"]  # "help" finds "the help" too
+    assert found(connection, "المساعدة") == ["s"]
+    assert found(connection, "المس") == ["s"]  # typed letter by letter
+    assert found(connection, "قانونية") == ["s"]
+
+
 def test_ethiopic_words_are_split_at_the_ethiopic_word_space(connection: Connection) -> None:
     # Tigrinya: "help፡work፡for refugees", written with U+1361 between the words.
     index_documents(connection, [service("s", "ሓገዝ፡ስራሕ፡ንስደተኛታት"), service("t", "ምኽሪ ስራሕ")])

@@ -199,6 +199,18 @@ def _folded(value: str) -> str:
     return _SURROGATES.sub("", fold(value))
 
 
+# Arabic writes the article "al-" joined to its word: المساعدة is "the help". The indexed text
+# keeps each such word and adds it once more without the article, so that "مساعدة" finds it
+# and so does "المس…" typed letter by letter.
+_ARABIC_ARTICLE = re.compile(r"(?<![\w])ال([\u0620-\u064a\u066e-\u06d3]{2,})")
+
+
+def _searchable(value: str) -> str:
+    folded = _folded(value)
+    bare = _ARABIC_ARTICLE.findall(folded)
+    return f"{folded} {' '.join(bare)}" if bare else folded
+
+
 def _text_rows(doc: ServiceDocument, key: int) -> list[dict[str, Any]]:
     place = _folded(" ".join(part for part in (doc.city, doc.area) if part))
     return [
@@ -206,9 +218,9 @@ def _text_rows(doc: ServiceDocument, key: int) -> list[dict[str, Any]]:
             "rowid": key * ROWS_PER_SERVICE + number,
             "service_id": doc.service_id,
             "language": language,
-            "name": _folded(texts.name),
-            "description": _folded(texts.description),
-            "organization": _folded(texts.organization),
+            "name": _searchable(texts.name),
+            "description": _searchable(texts.description),
+            "organization": _searchable(texts.organization),
             "city": place,
             "categories": " ".join(_category_words(code, language) for code in doc.categories),
         }
