@@ -4,18 +4,21 @@ Each entry shows in the client's language beside the original."""
 
 from __future__ import annotations
 
-import html
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
@@ -27,17 +30,17 @@ from caseworker import APP_NAME
 from caseworker.core.directory import records, search
 from caseworker.core.directory.records import ServiceEntry
 from caseworker.core.directory.store import DirectoryStore
-from caseworker.core.directory.taxonomy import BY_CODE, CATEGORIES
+from caseworker.core.directory.taxonomy import CATEGORIES
+from caseworker.core.errors import CaseworkerError
 from caseworker.core.i18n import (
     UI_LANGUAGES,
     _,
     current_language,
     fill,
-    format_date,
-    is_right_to_left,
-    language_name,
     speaking,
 )
+from caseworker.reports.entry import entry_html
+from caseworker.reports.slip import SlipService, write_slip
 
 Index = QModelIndex | QPersistentModelIndex
 SEARCH_DELAY_MS = 120  # one search per pause in typing, not per letter typed in a burst
@@ -70,50 +73,6 @@ class ServiceListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.UserRole:
             return entry.id
         return None
-
-
-def entry_html(entry: ServiceEntry) -> str:
-    """One entry as a reader sees it: what, where, when, how to reach them, what to bring."""
-    e = html.escape
-
-    def section(title: str, body: str) -> str:
-        # Labels are translated outside f-strings: gettext's extractor does not look inside them.
-        return f"<p><b>{e(title)}:</b> {body}</p>"
-
-    parts = [f"<h2>{e(entry.name)}</h2>", f"<p><i>{e(entry.organization_name)}</i></p>"]
-    if entry.verify_locally or entry.assured_date:
-        if entry.assured_date:
-            note = fill(
-                _("Check these details locally before sending someone: last verified {date}."),
-                date=format_date(entry.assured_date),
-            )
-        else:
-            note = _("Check these details locally before sending someone.")
-        parts.append(f"<p style='color:#8a5300'>{e(note)}</p>")
-    if entry.description:
-        parts.append(f"<p>{e(entry.description)}</p>")
-    categories = [BY_CODE[code].label for code in entry.categories if code in BY_CODE]
-    if categories:
-        parts.append(section(_("Services"), e(", ".join(categories))))
-    where = [", ".join(part for part in (*loc.address_lines, loc.postal_code, loc.city) if part) for loc in entry.locations]
-    where = [w for w in where if w]
-    if where:
-        parts.append(section(_("Where"), "<br>" + "<br>".join(e(w) for w in where)))
-    if entry.schedule_lines:
-        parts.append(section(_("Opening hours"), "<br>" + "<br>".join(e(s) for s in entry.schedule_lines)))
-    reach = [f"<span dir='ltr'>{e(p.number)}</span>" for p in entry.phones]
-    reach += [f"<a href='mailto:{e(entry.email)}'>{e(entry.email)}</a>"] if entry.email else []
-    reach += [f"<a href='{e(entry.url)}'>{e(entry.url)}</a>"] if entry.url else []
-    if reach:
-        parts.append(section(_("Contact"), "<br>" + "<br>".join(reach)))
-    if entry.staff_languages:
-        parts.append(section(_("Languages spoken"), e(", ".join(language_name(code) for code in entry.staff_languages))))
-    if entry.application_process:
-        parts.append(section(_("How to apply"), e(entry.application_process)))
-    if entry.required_documents:
-        parts.append(section(_("What to bring"), e("; ".join(entry.required_documents))))
-    direction = "rtl" if is_right_to_left() else "ltr"
-    return f"<div dir='{direction}'>{''.join(parts)}</div>"
 
 
 class DirectoryWindow(QMainWindow):
@@ -153,6 +112,10 @@ class DirectoryWindow(QMainWindow):
         self.original_view.setOpenLinks(False)
         self.client_heading = QLabel(self)
         self.original_heading = QLabel(self)
+        self.slip_button = QPushButton(self)
+        self.slip_button.setObjectName("saveSlip")
+        self.slip_button.setEnabled(False)
+        self.slip_button.clicked.connect(self.save_slip)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search_box, 3)
@@ -175,6 +138,10 @@ class DirectoryWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.slip_button)
+        layout.addLayout(actions)
         self.setCentralWidget(central)
 
         self._timer = QTimer(self)
@@ -214,8 +181,34 @@ class DirectoryWindow(QMainWindow):
             self.client_language.addItem(language.native_name, language.code)
         self.client_language.setCurrentIndex(max(self.client_language.findData(chosen), 0))
         self.client_language.blockSignals(False)
+        self.slip_button.setText(_("Save slip as PDF…"))
         self._update_state()
         self._show_current()
+
+    def save_slip(self, _checked: bool = False, path: Path | None = None) -> Path | None:
+        """The shown service on a one-page slip, in the client's language beside the caseworker's."""
+        index = self.results.currentIndex()
+        if not index.isValid():
+            return None
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the slip"), "", _("PDF files (*.pdf)"))
+            if not chosen:
+                return None
+            path = Path(chosen)
+        service_id = index.data(Qt.ItemDataRole.UserRole)
+        client_code = self.client_language.currentData() or current_language()
+        host_code = current_language()
+        service = SlipService(
+            records.get_service(self._store, service_id, client_code),
+            records.get_service(self._store, service_id, host_code),
+        )
+        try:
+            write_slip([service], client_code, host_code, path)
+        except CaseworkerError as error:
+            QMessageBox.warning(self, APP_NAME, error.message)
+            return None
+        self.statusBar().showMessage(fill(_("Saved the slip to {path}."), path=path), 5000)
+        return path
 
     def run_search(self) -> None:
         categories = [self.category.currentData()] if self.category.currentData() else []
@@ -223,6 +216,7 @@ class DirectoryWindow(QMainWindow):
             hits = search.search(session.connection(), self.search_box.text(), categories=categories, limit=LIMIT)
         self.model.set_entries(records.get_services(self._store, [hit.service_id for hit in hits]))
         self._update_state()
+        self.slip_button.setEnabled(bool(self.model.entries))
         if self.model.entries:
             self.results.setCurrentIndex(self.model.index(0, 0))
         else:

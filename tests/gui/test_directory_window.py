@@ -59,3 +59,31 @@ def test_the_client_sees_the_entry_in_their_language_beside_the_caseworkers(qtbo
     own_direction = window.original_view.document().begin().blockFormat().layoutDirection()
     assert own_direction == Qt.LayoutDirection.LeftToRight
     assert BY_CODE["labour-rights"].label in own
+
+
+def test_a_slip_for_a_client_in_arabic_beside_the_host_language(qtbot, window: DirectoryWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    window.category.setCurrentIndex(window.category.findData("recognition"))
+    window.client_language.setCurrentIndex(window.client_language.findData("ar"))
+    saved = window.save_slip(path=tmp_path / "slip.pdf")
+    assert saved == tmp_path / "slip.pdf"
+    data = saved.read_bytes()
+    assert data.startswith(b"%PDF-")
+    # One page, and fonts embedded for both the Arabic and the Latin text.
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 1
+    assert len(re.findall(rb"/FontFile2", data)) >= 2
+    assert not (tmp_path / "slip.pdf.partial").exists()
+
+
+def test_the_slip_puts_the_clients_column_on_their_reading_side() -> None:
+    from caseworker.core.directory.records import ServiceEntry
+    from caseworker.reports.slip import SlipService, slip_html
+
+    entry = ServiceEntry(id="s", name="CIMEA", description="", organization_id="o", organization_name="CIMEA", status="active")
+    assert "<table dir='rtl'" in slip_html([SlipService(entry, entry)], "ar", "it")
+    assert "<table dir='ltr'" in slip_html([SlipService(entry, entry)], "uk", "it")
+    arabic_title = load_catalog("ar").gettext("Where to go")
+    italian_title = load_catalog("it").gettext("Where to go")
+    html = slip_html([SlipService(entry, entry)], "ar", "it")
+    assert arabic_title in html and italian_title in html
