@@ -37,24 +37,23 @@ def slip_html(services: Sequence[SlipService], client_language: str, host_langua
         with speaking(code):
             return f"<td width='50%' dir='{direction}' valign='top'>{entry_html(entry)}</td>"
 
-    with speaking(client_language):
-        client_title = _("Where to go")
-    with speaking(host_language):
-        host_title = _("Where to go")
-    e = html.escape
-    rows = [
-        f"<tr><td dir='{'rtl' if is_right_to_left(client_language) else 'ltr'}'><h1>{e(client_title)}</h1></td>"
-        f"<td dir='{'rtl' if is_right_to_left(host_language) else 'ltr'}'><h1>{e(host_title)}</h1></td></tr>"
-    ]
+    def title(code: str) -> str:
+        direction = "rtl" if is_right_to_left(code) else "ltr"
+        with speaking(code):
+            return f"<td dir='{direction}'><h1>{html.escape(_('Where to go'))}</h1></td>"
+
+    # For a client who reads right to left, their column is the right-hand one. (Qt's rich text
+    # does not mirror a table's columns, so the cells are put in reading order here.)
+    def row(client: str, host: str) -> str:
+        cells = (host, client) if is_right_to_left(client_language) else (client, host)
+        return "<tr>" + "".join(cells) + "</tr>"
+
+    rows = [row(title(client_language), title(host_language))]
     for service in services:
-        rows.append(f"<tr>{column(client_language, service.client)}{column(host_language, service.host)}</tr>")
-    # For a client who reads right to left, their column is the right-hand one.
-    table_direction = "rtl" if is_right_to_left(client_language) else "ltr"
+        rows.append(row(column(client_language, service.client), column(host_language, service.host)))
     return (
         "<html><body style='font-size:9pt'>"
-        f"<table dir='{table_direction}' width='100%' cellspacing='0' cellpadding='6' border='0'>"
-        + "".join(rows)
-        + "</table></body></html>"
+        "<table width='100%' cellspacing='0' cellpadding='6' border='0'>" + "".join(rows) + "</table></body></html>"
     )
 
 
