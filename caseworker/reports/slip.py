@@ -40,7 +40,8 @@ def slip_html(services: Sequence[SlipService], client_language: str, host_langua
     def title(code: str) -> str:
         direction = "rtl" if is_right_to_left(code) else "ltr"
         with speaking(code):
-            return f"<td dir='{direction}'><h1>{html.escape(_('Where to go'))}</h1></td>"
+            text = _("Where to go")
+        return f"<td dir='{direction}'><h1>{html.escape(text)}</h1></td>"
 
     # For a client who reads right to left, their column is the right-hand one. (Qt's rich text
     # does not mirror a table's columns, so the cells are put in reading order here.)
