@@ -4,12 +4,14 @@ Each entry shows in the client's language beside the original."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -37,6 +39,7 @@ from caseworker.core.i18n import (
     _,
     current_language,
     fill,
+    language_name,
     speaking,
 )
 from caseworker.reports.entry import entry_html
@@ -87,6 +90,12 @@ class DirectoryWindow(QMainWindow):
         self.search_box.setObjectName("directorySearch")
         self.search_box.setClearButtonEnabled(True)
         self.category = QComboBox(self)
+        self.city = QLineEdit(self)
+        self.city.setObjectName("cityFilter")
+        self.city.setClearButtonEnabled(True)
+        self.staff_language = QComboBox(self)
+        self.free_only = QCheckBox(self)
+        self.open_now = QCheckBox(self)
         self.client_language = QComboBox(self)
         self.client_language_label = QLabel(self)
         self.client_language_label.setBuddy(self.client_language)
@@ -122,6 +131,12 @@ class DirectoryWindow(QMainWindow):
         filters.addWidget(self.category, 2)
         filters.addWidget(self.client_language_label)
         filters.addWidget(self.client_language, 1)
+        more_filters = QHBoxLayout()
+        more_filters.addWidget(self.city, 2)
+        more_filters.addWidget(self.staff_language, 2)
+        more_filters.addWidget(self.free_only)
+        more_filters.addWidget(self.open_now)
+        more_filters.addStretch(1)
         detail = QSplitter(self)
         for heading, view in ((self.client_heading, self.client_view), (self.original_heading, self.original_view)):
             pane = QWidget(detail)
@@ -137,6 +152,7 @@ class DirectoryWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.addLayout(filters)
+        layout.addLayout(more_filters)
         layout.addWidget(self.splitter, 1)
         actions = QHBoxLayout()
         actions.addStretch(1)
@@ -150,6 +166,10 @@ class DirectoryWindow(QMainWindow):
         self._timer.timeout.connect(self.run_search)
         self.search_box.textChanged.connect(lambda _text: self._timer.start())
         self.category.currentIndexChanged.connect(lambda _i: self.run_search())
+        self.city.textChanged.connect(lambda _text: self._timer.start())
+        self.staff_language.currentIndexChanged.connect(lambda _i: self.run_search())
+        self.free_only.toggled.connect(lambda _on: self.run_search())
+        self.open_now.toggled.connect(lambda _on: self.run_search())
         self.client_language.currentIndexChanged.connect(lambda _i: self._show_current())
         self.results.selectionModel().currentChanged.connect(lambda *_a: self._show_current())
         self.retranslate()
@@ -173,6 +193,18 @@ class DirectoryWindow(QMainWindow):
             self.category.addItem(category.label, category.code)
         self.category.setCurrentIndex(max(self.category.findData(current), 0))
         self.category.blockSignals(False)
+        self.city.setPlaceholderText(_("City or area"))
+        self.city.setAccessibleName(_("City or area"))
+        spoken = self.staff_language.currentData()
+        self.staff_language.blockSignals(True)
+        self.staff_language.clear()
+        self.staff_language.addItem(_("Staff speak any language"), "")
+        for language in UI_LANGUAGES:
+            self.staff_language.addItem(fill(_("Staff speak {language}"), language=language_name(language.code)), language.code)
+        self.staff_language.setCurrentIndex(max(self.staff_language.findData(spoken), 0))
+        self.staff_language.blockSignals(False)
+        self.free_only.setText(_("Free of charge"))
+        self.open_now.setText(_("Open now"))
         self.client_language_label.setText(_("&Client's language"))
         chosen = self.client_language.currentData()
         self.client_language.blockSignals(True)
@@ -213,7 +245,16 @@ class DirectoryWindow(QMainWindow):
     def run_search(self) -> None:
         categories = [self.category.currentData()] if self.category.currentData() else []
         with self._store.read() as session:
-            hits = search.search(session.connection(), self.search_box.text(), categories=categories, limit=LIMIT)
+            hits = search.search(
+                session.connection(),
+                self.search_box.text(),
+                categories=categories,
+                city=self.city.text().strip() or None,
+                language=self.staff_language.currentData() or None,
+                free_only=self.free_only.isChecked(),
+                open_at=dt.datetime.now() if self.open_now.isChecked() else None,
+                limit=LIMIT,
+            )
         self.model.set_entries(records.get_services(self._store, [hit.service_id for hit in hits]))
         self._update_state()
         self.slip_button.setEnabled(bool(self.model.entries))

@@ -87,3 +87,22 @@ def test_the_slip_puts_the_clients_column_on_their_reading_side() -> None:
     assert right_to_left.index(italian) < right_to_left.index(arabic)  # Arabic in the right-hand column
     left_to_right = slip_html([SlipService(entry, entry)], "uk", "it")
     assert left_to_right.index(ukrainian) < left_to_right.index(italian)
+
+
+def test_city_staff_language_and_free_filters(qtbot, window: DirectoryWindow) -> None:  # type: ignore[no-untyped-def]
+    everything = len(window.model.entries)
+    window.city.setText("roma")
+    qtbot.waitUntil(lambda: 0 < len(window.model.entries) < everything)
+    assert all(
+        any(location.city.casefold().startswith("rom") for location in entry.locations) or entry.city.casefold().startswith("rom")
+        for entry in window.model.entries
+    )
+    window.city.clear()
+    qtbot.waitUntil(lambda: len(window.model.entries) == everything)
+    window.staff_language.setCurrentIndex(window.staff_language.findData("it"))
+    assert window.model.entries and all("it" in entry.staff_languages for entry in window.model.entries)
+    window.staff_language.setCurrentIndex(0)
+    window.open_now.setChecked(True)
+    # The starter entries give no opening hours: none is known to be open.
+    assert window.model.entries == []
+    assert window.left.currentWidget() is window.empty
