@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,9 +223,6 @@ def migrate(store: CasesStore, backup_dir: Path | None, key: DataKey | None = No
     revision = current_revision(store)
     if revision == SCHEMA_HEAD:
         return None
-
-    from alembic import command
-
     known, head = known_revisions()
     if revision is not None and revision not in known:
         raise NewerStore(file=str(store.path))
@@ -233,27 +230,49 @@ def migrate(store: CasesStore, backup_dir: Path | None, key: DataKey | None = No
         return None
     backup = None
     if revision is not None and backup_dir is not None and key is not None:
-        backup_dir.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup = backup_dir / f"cases-before-migration-{revision}-{stamp}.db"
-        store.backup_to(backup, key)
-        _prune(backup_dir, "cases-before-migration-*.db", KEEP_MIGRATION_BACKUPS)
-    with store.engine.connect() as connection:
+        backup = migration_backup(backup_dir, "cases", revision, lambda target: store.backup_to(target, key))
+    upgrade_to_head(store, _alembic_config, DamagedStore(file=str(store.path)))
+    return backup
+
+
+def migration_backup(backup_dir: Path, store_name: str, revision: str, copy: Callable[[Path], None]) -> Path:
+    """A copy of a store made before its schema changes; the last KEEP_MIGRATION_BACKUPS stay."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    backup = backup_dir / f"{store_name}-before-migration-{revision}-{stamp}.db"
+    copy(backup)
+    _prune(backup_dir, f"{store_name}-before-migration-*.db", KEEP_MIGRATION_BACKUPS)
+    return backup
+
+
+def upgrade_to_head(
+    store: SqliteStore,
+    config_for: Callable[[Any], Any],
+    damaged: Exception,
+    then: Callable[[Any], None] | None = None,
+) -> None:
+    """Run a store's Alembic upgrade to head in one write transaction; ``then`` runs inside it.
+
+    Batch mode rebuilds a table by DROP and rename; with foreign keys on, the DROP would cascade
+    and delete every row that refers to it. The pragma is ignored inside a transaction, so it is
+    switched off before BEGIN and the references are checked at the end instead, before
+    anything is committed (``damaged`` is raised, and nothing changes, if any is broken).
+    """
+    from alembic import command
+
+    bind = store.engine.execution_options(caseworker_begin="IMMEDIATE")
+    with store._translated_errors(), bind.connect() as connection:
         raw = connection.connection.driver_connection
-        # Batch mode rebuilds a table by DROP and rename; with foreign keys on, the DROP would
-        # cascade and delete every row that refers to it. The pragma is ignored inside a
-        # transaction, so it is switched off before BEGIN and the references are checked at
-        # the end instead, before anything is committed.
-        raw.execute("PRAGMA foreign_keys = OFF")
+        raw.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
         try:
             with connection.begin():
-                command.upgrade(_alembic_config(connection), "head")
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise DamagedStore(file=str(store.path))
+                command.upgrade(config_for(connection), "head")
+                if connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+                    raise damaged
+                if then is not None:
+                    then(connection)
         finally:
-            raw.execute("PRAGMA foreign_keys = ON")
-    return backup
+            raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def _prune(folder: Path, pattern: str, keep: int) -> None:

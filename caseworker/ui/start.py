@@ -49,6 +49,20 @@ def error_text(error: BaseException) -> str:
     return _("Unexpected error: {error}").format(error=f"{type(error).__name__}: {error}")
 
 
+def make_title(label: QLabel) -> None:
+    """The large bold heading of a start-up dialog."""
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+
+
+def separator(parent: QWidget) -> QFrame:
+    line = QFrame(parent)
+    line.setFrameShape(QFrame.Shape.HLine)
+    return line
+
+
 class LanguageMenuButton(QComboBox):
     """Choose the app's language from any screen, each named in its own language."""
 
@@ -130,10 +144,7 @@ class LoginDialog(_BusyDialog):
         self._open_case_files = open_case_files
         self._hint_text = hint
         self.title = QLabel(self)
-        title_font = QFont(self.title.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
+        make_title(self.title)
         self.folder = QLabel(self)
         self.folder.setWordWrap(True)
         self.hint = QLabel(self)
@@ -176,9 +187,7 @@ class LoginDialog(_BusyDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addSpacing(8)
-        line = QFrame(self)
-        line.setFrameShape(QFrame.Shape.HLine)
-        layout.addWidget(line)
+        layout.addWidget(separator(self))
         lookup_row = QHBoxLayout()
         lookup_row.addWidget(self.lookup_note, 1)
         lookup_row.addWidget(self.lookup_button)
@@ -297,10 +306,7 @@ class FirstRunDialog(_BusyDialog):
         self._data_dir = data_dir
         self._kdf = kdf
         self.title = QLabel(self)
-        font = QFont(self.title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.title.setFont(font)
+        make_title(self.title)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
 
@@ -359,9 +365,7 @@ class FirstRunDialog(_BusyDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addSpacing(8)
-        line = QFrame(self)
-        line.setFrameShape(QFrame.Shape.HLine)
-        layout.addWidget(line)
+        layout.addWidget(separator(self))
         layout.addLayout(demo_row)
         layout.addStretch(1)
         layout.addLayout(buttons)

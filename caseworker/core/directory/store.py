@@ -12,7 +12,6 @@ An older schema is backed up through SQLite's backup API, then migrated in one t
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import os
 import sqlite3
@@ -23,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from caseworker.core.db import SqliteStore, install_transaction_handling
+from caseworker.core.db import SqliteStore, install_transaction_handling, migration_backup, upgrade_to_head
 from caseworker.core.directory.models import Taxonomy, TaxonomyTerm
 from caseworker.core.directory.taxonomy import CATEGORIES, TAXONOMY_ID, TAXONOMY_NAME
 from caseworker.core.errors import BadInput, CaseworkerError, DiskFull, ReadOnlyDataDir
@@ -33,7 +32,6 @@ BUSY_TIMEOUT_MS = 5000
 # The newest revision in migrations/versions: a store already there opens without Alembic (a
 # test checks that this matches Alembic's own head).
 SCHEMA_HEAD = "0001"
-KEEP_MIGRATION_BACKUPS = 5
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -286,9 +284,6 @@ def migrate(store: DirectoryStore, backup_dir: Path | None) -> Path | None:
     revision = current_revision(store)
     if revision == SCHEMA_HEAD:
         return None
-
-    from alembic import command
-
     known, head = known_revisions()
     if revision is not None and revision not in known:
         raise NewerDirectory(file=str(store.path))
@@ -296,27 +291,8 @@ def migrate(store: DirectoryStore, backup_dir: Path | None) -> Path | None:
         return None
     backup = None
     if revision is not None and backup_dir is not None:
-        backup_dir.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup = backup_dir / f"directory-before-migration-{revision}-{stamp}.db"
-        store.backup_to(backup)
-        for old in sorted(backup_dir.glob("directory-before-migration-*.db"))[:-KEEP_MIGRATION_BACKUPS]:
-            old.unlink(missing_ok=True)
-    with store._translated_errors(), store.engine.execution_options(caseworker_begin="IMMEDIATE").connect() as connection:
-        raw = connection.connection.driver_connection
-        # Batch mode rebuilds a table by DROP and rename; with foreign keys on, the DROP would
-        # cascade and delete every row that refers to it. The pragma is ignored inside a
-        # transaction, so it is switched off before BEGIN and the references are checked at the
-        # end instead, before anything is committed.
-        raw.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
-        try:
-            with connection.begin():
-                command.upgrade(_alembic_config(connection), "head")
-                if connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
-                    raise DamagedDirectory(file=str(store.path))
-                ensure_service_categories(connection)
-        finally:
-            raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+        backup = migration_backup(backup_dir, "directory", revision, store.backup_to)
+    upgrade_to_head(store, _alembic_config, DamagedDirectory(file=str(store.path)), then=ensure_service_categories)
     return backup
 
 
