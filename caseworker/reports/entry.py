@@ -39,9 +39,9 @@ def entry_html(entry: ServiceEntry) -> str:
         parts.append(section(_("Where"), "<br>" + "<br>".join(e(w) for w in where)))
     if entry.schedule_lines:
         parts.append(section(_("Opening hours"), "<br>" + "<br>".join(e(s) for s in entry.schedule_lines)))
-    # A phone number reads left to right even inside Arabic text: a left-to-right embedding keeps
-    # "+44 300 123 1100" from becoming "1100 123 300 44+" (Qt ignores dir on a span, and does not
-    # apply the newer isolates in rich text).
+    # A phone number reads left to right even inside Arabic text: an explicit left-to-right
+    # embedding keeps "+44 300 123 1100" from becoming "1100 123 300 44+" (Qt's rich text ignores
+    # dir on a span, and a number has no strong letter for an isolate to go by).
     reach = [f"\u202a{e(p.number)}\u202c" for p in entry.phones]
     reach += [f"<a href='mailto:{e(entry.email)}'>{e(entry.email)}</a>"] if entry.email else []
     reach += [f"<a href='{e(entry.url)}'>{e(entry.url)}</a>"] if entry.url else []
