@@ -124,17 +124,24 @@ class CaseworkerApp:
         log.info("window shown: %s", self.window.objectName())
 
     def show_directory(self) -> None:
-        """The directory alone, read-only: for volunteers, and for anyone asking "where to go"."""
+        """The directory: read-only for volunteers (no sign-in) and caseworkers; a signed-in
+        coordinator keeps it (edits, translations, import)."""
         from caseworker.core.directory.store import DirectoryStore
         from caseworker.core.errors import CaseworkerError
+        from caseworker.core.models.enums import Role
         from caseworker.ui.directory_window import DirectoryWindow
 
+        user = self.signed_in.user if self.signed_in is not None and self.window is not None else None
+        editor = user.username if user is not None and user.role is Role.COORDINATOR else None
         try:
-            store = DirectoryStore.open(self.data_dir.directory_db, read_only=True)
+            if editor is not None:
+                store = DirectoryStore.open_or_create(self.data_dir.directory_db, backup_dir=self.data_dir.backups)
+            else:
+                store = DirectoryStore.open(self.data_dir.directory_db, read_only=True)
         except CaseworkerError as error:
             QMessageBox.warning(None, APP_NAME, error.message)
             return
-        window = DirectoryWindow(store, self.settings)
+        window = DirectoryWindow(store, self.settings, editor=editor)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.directory_windows.append(window)
         window.destroyed.connect(lambda *_: self.directory_windows.remove(window) if window in self.directory_windows else None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from caseworker.core.directory.records import ServiceEntry
 from caseworker.core.errors import DiskFull, ReadOnlyDataDir
@@ -58,6 +58,18 @@ def slip_html(services: Sequence[SlipService], client_language: str, host_langua
     )
 
 
+def render_slip(
+    services: Sequence[SlipService], client_language: str, host_language: str, device: QPagedPaintDevice
+) -> None:
+    """Lay the slip out on a page device: a PDF writer, or a printer the person chose."""
+    document = QTextDocument()
+    # Lay the text out for the device's resolution, not the screen's, so point sizes are points.
+    document.documentLayout().setPaintDevice(device)
+    document.setHtml(slip_html(services, client_language, host_language))
+    document.setPageSize(QSizeF(device.width(), device.height()))
+    document.print_(device)
+
+
 def write_slip(services: Sequence[SlipService], client_language: str, host_language: str, out: Path) -> None:
     """Write the slip as a PDF (A4). Needs a QGuiApplication (fonts), not a window."""
     partial = out.with_name(out.name + ".partial")
@@ -65,12 +77,7 @@ def write_slip(services: Sequence[SlipService], client_language: str, host_langu
     writer.setResolution(RESOLUTION)
     writer.setCreator("Caseworker")
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
-    document = QTextDocument()
-    # Lay the text out for the PDF's resolution, not the screen's, so point sizes are points.
-    document.documentLayout().setPaintDevice(writer)
-    document.setHtml(slip_html(services, client_language, host_language))
-    document.setPageSize(QSizeF(writer.width(), writer.height()))
-    document.print_(writer)
+    render_slip(services, client_language, host_language, writer)
     del writer  # the PDF is finished when the writer goes
     try:
         size = partial.stat().st_size

@@ -67,6 +67,10 @@ class ImportCancelled(CaseworkerError):
     template = N_("The import was cancelled; nothing was changed.")
 
 
+class ExportCancelled(CaseworkerError):
+    template = N_("The export was cancelled; no file was written.")
+
+
 class ExportFailed(BadInput):
     template = N_("The directory could not be written to {file}: {reason}")
 
@@ -1300,24 +1304,50 @@ def _csv_bytes(table: str, rows: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def export_hsds(store: DirectoryStore, out_path: Path, *, format: str = "json") -> ExportSummary:  # noqa: A002
+def export_hsds(
+    store: DirectoryStore,
+    out_path: Path,
+    *,
+    format: str = "json",  # noqa: A002
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ExportSummary:
     """Write the directory as HSDS: ``json``, a list of services with everything nested (what
     no service reaches, such as an organisation without services, is only in the CSV form), or
-    ``csv``, the data package as a folder, or as a zip file when ``out_path`` ends in .zip."""
+    ``csv``, the data package as a folder, or as a zip file when ``out_path`` ends in .zip.
+
+    Raises ExportCancelled when ``progress`` returns False or ``cancelled`` returns True; no file
+    is written then (everything is put together before the first file is replaced).
+    """
     out_path = Path(out_path)
     if format not in ("json", "csv"):
         raise ValueError(format)
     with store.read() as session:
         snapshot = _Snapshot(session.connection())
     counts = {table: len(rows) for table, rows in snapshot.rows.items()}
+
+    def report(done: int, total: int) -> None:
+        if (progress is not None and progress(done, total) is False) or (cancelled is not None and cancelled()):
+            raise ExportCancelled()
+
     try:
         if format == "json":
             writer = _JsonWriter(snapshot)
-            services = [writer.service(row) for row in snapshot.rows["service"]]
+            total = len(snapshot.rows["service"]) + 1
+            services = []
+            for done, row in enumerate(snapshot.rows["service"]):
+                if done % _PROGRESS_EVERY == 0:
+                    report(done, total)
+                services.append(writer.service(row))
             data = json.dumps(services, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+            report(total - 1, total)
             _replace_file(out_path, data)
         else:
-            files = {SPECS[table].path: _csv_bytes(table, snapshot.rows[table]) for table in ORDER}
+            files = {}
+            for done, table in enumerate(ORDER):
+                report(done, len(ORDER) + 1)
+                files[SPECS[table].path] = _csv_bytes(table, snapshot.rows[table])
+            report(len(ORDER), len(ORDER) + 1)
             files["datapackage.json"] = json.dumps(_datapackage(), indent=2).encode("utf-8") + b"\n"
             if out_path.suffix.lower() == ".zip":
                 buffer = io.BytesIO()

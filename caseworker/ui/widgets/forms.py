@@ -72,6 +72,10 @@ class FormRows:
             self._by_key[key] = (label, field)
         return label
 
+    def track(self, key: str, label: QLabel | None, field: QWidget) -> None:
+        """A row laid out by the caller (its label set by the caller too) that ``mark`` can point at."""
+        self._by_key[key] = (label, field)
+
     def retranslate(self) -> None:
         for label, field, text in self._rows:
             translated = _(text)
