@@ -174,6 +174,19 @@ def test_an_arabic_word_is_found_with_or_without_its_article(connection: Connect
     assert found(connection, "قانونية") == ["s"]
 
 
+def test_an_arabic_word_is_found_without_a_joined_preposition_and_article(connection: Connection) -> None:
+    index_documents(
+        connection,
+        [service("s", "مساعدة بالعمل والسكن"), service("t", "دعم للاجئين"), service("u", "بالون")],
+    )
+
+    assert found(connection, "عمل") == ["s"]  # بالعمل: "in the work"
+    assert found(connection, "سكن") == ["s"]  # والسكن: "and the housing"
+    assert found(connection, "لاجئين") == ["t"]  # للاجئين: "for the refugees"
+    assert found(connection, "بالعمل") == ["s"]  # as written, too
+    assert found(connection, "بالون") == ["u"]  # a word that only begins with the letters
+
+
 def test_ethiopic_words_are_split_at_the_ethiopic_word_space(connection: Connection) -> None:
     # Tigrinya: "help፡work፡for refugees", written with U+1361 between the words.
     index_documents(connection, [service("s", "ሓገዝ፡ስራሕ፡ንስደተኛታት"), service("t", "ምኽሪ ስራሕ")])

@@ -199,15 +199,25 @@ def _folded(value: str) -> str:
     return _SURROGATES.sub("", fold(value))
 
 
-# Arabic writes the article "al-" joined to its word: المساعدة is "the help". The indexed text
-# keeps each such word and adds it once more without the article, so that "مساعدة" finds it
-# and so does "المس…" typed letter by letter.
-_ARABIC_ARTICLE = re.compile(r"(?<![\w])ال([\u0620-\u064a\u066e-\u06d3]{2,})")
+# Arabic writes the article "al-" joined to its word: المساعدة is "the help", and a joined
+# preposition or "and" can come before it: بالعمل "in the work", والسكن "and the housing". With
+# li- "for", the article's alif drops: للعمل; and before a word that begins with lam, the two
+# lams merge, so للاجئين is "for the refugees" (لاجئين). The indexed text keeps each such word
+# and adds it once more without these, so that "مساعدة" finds it and so does "المس…" typed
+# letter by letter. Only ever added, never taken away: a word that merely begins with these
+# letters (بالون) is still found as written.
+_LETTERS = r"[\u0620-\u064a\u066e-\u06d3]"
+_ARABIC_ARTICLE = re.compile(rf"(?<![\w])(?:[وفبك]?ال({_LETTERS}{{2,}})|لل({_LETTERS}{{2,}}))")
 
 
 def _searchable(value: str) -> str:
     folded = _folded(value)
-    bare = _ARABIC_ARTICLE.findall(folded)
+    bare = []
+    for after_article, after_li in _ARABIC_ARTICLE.findall(folded):
+        if after_article:
+            bare.append(after_article)
+        else:
+            bare += [after_li, "ل" + after_li]
     return f"{folded} {' '.join(bare)}" if bare else folded
 
 
