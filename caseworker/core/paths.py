@@ -44,6 +44,11 @@ class DataDir:
         return self.root / "window.ini"
 
     @property
+    def pathways(self) -> Path:
+        """The organisation's own pathway templates (the folder need not exist)."""
+        return self.root / "pathways"
+
+    @property
     def backups(self) -> Path:
         return self.root / "backups"
 

@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from caseworker import APP_NAME, __version__
+from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, menu_name
+from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, menu_name, ngettext
+from caseworker.core.pathways.templates import load_templates
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason
 from caseworker.core.services import cases
@@ -118,14 +121,40 @@ class MainWindow(QMainWindow):
         self.nothing_open.setObjectName("nothingOpen")
         self.nothing_open.setWordWrap(True)
         self.nothing_open.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The work with the person beside their case file: pathways, referrals, the timeline.
+        # Each is saved as it happens, so they open only once the case itself is saved.
+        from caseworker.ui.followups_panel import FollowUpsPanel
+        from caseworker.ui.pathways_panel import PathwaysPanel, ReferralsPanel, TimelinePanel
+
+        self.templates = load_templates(signed_in.data_dir.pathways)
+        self.pathways = PathwaysPanel(signed_in, self.templates, self)
+        self.referrals = ReferralsPanel(signed_in, self.open_directory, self)
+        self.timeline = TimelinePanel(signed_in, self)
+        self.case_tabs = QTabWidget(self)
+        self.case_tabs.setObjectName("caseTabs")
+        for tab in (editor_pane, self.pathways, self.referrals, self.timeline):
+            self.case_tabs.addTab(tab, "")
+        self.pathways.changed.connect(self._work_changed)
+        self.referrals.changed.connect(self._work_changed)
+        self.pathways.referRequested.connect(self._refer_from_step)
+
         self.right = QStackedWidget(self)
         self.right.addWidget(self.nothing_open)
-        self.right.addWidget(editor_pane)
-        self._editor_pane = editor_pane
+        self.right.addWidget(self.case_tabs)
+        self._editor_pane = self.case_tabs
+
+        self.follow_ups = FollowUpsPanel(signed_in, self)
+        self.follow_ups.caseActivated.connect(self._open_from_follow_up)
+        self.left_tabs = QTabWidget(self)
+        self.left_tabs.setObjectName("leftTabs")
+        self.left_tabs.addTab(self.case_list, "")
+        self.left_tabs.addTab(self.follow_ups, "")
+        self.left_tabs.currentChanged.connect(lambda index: self.follow_ups.refresh() if index == 1 else None)
+        self._directory: DirectoryStore | None = None
 
         self.splitter = QSplitter(self)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.case_list)
+        self.splitter.addWidget(self.left_tabs)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -215,6 +244,21 @@ class MainWindow(QMainWindow):
         self.about_action.setText(_("&About Caseworker"))
         self.save_button.setText(_("Save"))
         self.discard_button.setText(_("Discard changes"))
+        for index, title in enumerate((_("Case file"), _("Pathways"), _("Referrals"), _("Timeline"))):
+            self.case_tabs.setTabText(index, title)
+        self.left_tabs.setTabText(0, _("Cases"))
+        self.left_tabs.setTabText(1, _("Follow-ups"))
+        if self.templates.problems:
+            self.statusBar().showMessage(
+                ngettext(
+                    "{n} pathway template could not be read and was skipped: {problem}",
+                    "{n} pathway templates could not be read and were skipped; the first: {problem}",
+                    len(self.templates.problems),
+                ).format(n=len(self.templates.problems), problem=self.templates.problems[0].message),
+                15000,
+            )
+        for panel in (self.pathways, self.referrals, self.timeline, self.follow_ups):
+            panel.retranslate()
         self.nothing_open.setText(
             _("Choose a case in the list to open it,\nor create a new case with Ctrl+N.")
         )
@@ -290,7 +334,40 @@ class MainWindow(QMainWindow):
         self._case = case
         self.editor.load(case)
         self.right.setCurrentWidget(self._editor_pane)
+        stored = case.id is not None
+        for index in (1, 2, 3):
+            self.case_tabs.setTabEnabled(index, stored)
+        if not stored:
+            self.case_tabs.setCurrentIndex(0)
+        for panel in (self.pathways, self.referrals, self.timeline):
+            panel.show_case(case if stored else None)
         self._update_actions()
+
+    # --- pathways, referrals and follow-ups ---------------------------------------------------
+
+    def open_directory(self, quiet: bool = False) -> DirectoryStore | None:
+        """The directory, opened read-only once and kept for referrals; None (said) if missing."""
+        if self._directory is None:
+            try:
+                self._directory = DirectoryStore.open(self._signed_in.data_dir.directory_db, read_only=True)
+            except CaseworkerError as error:
+                if not quiet:
+                    self._show_error(error)
+                return None
+        return self._directory
+
+    def _refer_from_step(self, category: object, step_id: object) -> None:
+        self.case_tabs.setCurrentWidget(self.referrals)
+        self.referrals.refer(category if isinstance(category, str) else None, step_id if isinstance(step_id, int) else None)
+
+    def _work_changed(self) -> None:
+        self.timeline.reload()
+        self.referrals.reload(select=None if self.referrals.current() is None else self.referrals.current().id)  # type: ignore[union-attr]
+        if self.left_tabs.currentIndex() == 1:
+            self.follow_ups.refresh()
+
+    def _open_from_follow_up(self, case_id: int) -> None:
+        self.open_case(case_id)
 
     def save(self) -> bool:
         """Save the open case; on any failure the edit stays in the form and the reason is shown."""
@@ -421,6 +498,8 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def sign_out(self) -> None:
+        if self._directory is not None:
+            self._directory.dispose()
         self._signed_in.close()
 
 

@@ -76,7 +76,7 @@ def test_the_comparison_sees_a_model_change(signed_in: accounts.SignedIn) -> Non
     for table in Base.metadata.sorted_tables:
         table.to_metadata(changed)
     changed.tables["person"].append_column(sa.Column("nickname", sa.String(50)))
-    sa.Table("referral", changed, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("follow_up_test", changed, sa.Column("id", sa.Integer, primary_key=True))
 
     with signed_in.store.engine.connect() as connection:
         kinds = sorted(diff[0] for diff in _differences(connection, changed))
@@ -150,29 +150,36 @@ def test_a_store_at_schema_0001_opens_with_every_row(store_0001: tuple[DataDir, 
         assert case.person.name_native == "احمد کریمی"
         assert [m.notes for m in case.meetings] == ["First meeting", "Recognition sent"]
         assert signed_in.organisation.name == "Harbour Welcome Centre"
+        # 0002 added the pathway tables beside the rows of 0001.
+        assert {"pathway", "pathway_step", "referral", "service_event"} <= _tables(signed_in.store)
+        assert db.current_revision(signed_in.store) == db.SCHEMA_HEAD
     finally:
         signed_in.close()
 
 
 # --- migrating: simulated with a copy of the real scripts plus one more revision --------------------
 
+NEXT = "9999"  # the simulated revision after the real head
+
 
 @pytest.fixture
 def add_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Make the program believe it ships one more revision, 0002, whose upgrade() is ``body``.
+    """Make the program believe it ships one more revision, NEXT, whose upgrade() is ``body``.
 
-    The real migrations folder is copied and the copy gets the new file; caseworker.core.db is
-    pointed at the copy, so known_revisions(), migrate() and sign_in all see 0002 as the head.
+    The real migrations folder is copied and the copy gets the new file after the real head;
+    caseworker.core.db is pointed at the copy, so known_revisions(), migrate() and sign_in all
+    see NEXT as the head.
     """
 
     def add(body: str) -> None:
+        known, real_head = db.known_revisions()
         scripts = tmp_path / "migrations"
         shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-        (scripts / "versions" / "0002_test_step.py").write_text(
+        (scripts / "versions" / f"{NEXT}_test_step.py").write_text(
             "from alembic import op\n"
             "import sqlalchemy as sa\n\n"
-            "revision = '0002'\n"
-            "down_revision = '0001'\n"
+            f"revision = '{NEXT}'\n"
+            f"down_revision = '{real_head}'\n"
             "branch_labels = None\n"
             "depends_on = None\n\n\n"
             "def upgrade() -> None:\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n\n\n"
@@ -188,8 +195,8 @@ def add_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[s
             return config
 
         monkeypatch.setattr(db, "_alembic_config", config_for_copy)
-        monkeypatch.setattr(db, "SCHEMA_HEAD", "0002")
-        assert db.known_revisions() == ({"0001", "0002"}, "0002")
+        monkeypatch.setattr(db, "SCHEMA_HEAD", NEXT)
+        assert db.known_revisions() == ({*known, NEXT}, NEXT)
 
     return add
 
@@ -211,7 +218,7 @@ def test_migrate_backs_up_the_older_store_first(
 
         backup = db.migrate(store, data_dir.backups, key)
 
-        assert db.current_revision(store) == "0002"
+        assert db.current_revision(store) == NEXT
         assert "follow_up" in _tables(store)
     finally:
         store.dispose()
@@ -244,7 +251,7 @@ def test_sign_in_migrates_and_says_where_the_backup_is(
         assert signed_in.migration_backup is not None
         assert Path(signed_in.migration_backup).parent == data_dir.backups
         assert Path(signed_in.migration_backup).exists()
-        assert db.current_revision(signed_in.store) == "0002"
+        assert db.current_revision(signed_in.store) == NEXT
         for table in schema_0001.tables():
             assert _rows(signed_in.store, table) == schema_0001.expected_rows(table), table
     finally:
@@ -307,7 +314,7 @@ def test_a_migration_that_rebuilds_a_table_keeps_every_row(
 
     signed_in = _sign_in_fixture(data_dir, cheap_kdf)
     try:
-        assert db.current_revision(signed_in.store) == "0002"
+        assert db.current_revision(signed_in.store) == NEXT
         for table in schema_0001.tables():
             assert _rows(signed_in.store, table) == schema_0001.expected_rows(table), table
     finally:

@@ -3,6 +3,7 @@
 from caseworker.core.models.accounts import Organisation, UserAccount
 from caseworker.core.models.base import Base
 from caseworker.core.models.cases import Case, Goal, Meeting
+from caseworker.core.models.pathways import Pathway, PathwayStep, Referral, ServiceEvent
 from caseworker.core.models.people import (
     ConsentRecord,
     Education,
@@ -25,8 +26,12 @@ __all__ = [
     "Meeting",
     "Nationality",
     "Organisation",
+    "Pathway",
+    "PathwayStep",
     "Person",
     "Qualification",
+    "Referral",
+    "ServiceEvent",
     "UserAccount",
     "WorkExperience",
 ]

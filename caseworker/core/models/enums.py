@@ -97,3 +97,44 @@ class ConsentMethod(StrEnum):
     WRITTEN = "written"
     VERBAL = "verbal"
     ELECTRONIC = "electronic"
+
+
+class PathwayStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+
+
+class StepStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class ReferralStatus(StrEnum):
+    """Where a referral stands: made, the service contacted, the person attended, the outcome known."""
+
+    MADE = "made"
+    CONTACTED = "contacted"
+    ATTENDED = "attended"
+    OUTCOME = "outcome"
+
+
+class ReferralOutcome(StrEnum):
+    ENROLLED = "enrolled"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    NO_SHOW = "no_show"
+    OTHER = "other"
+
+
+class EventKind(StrEnum):
+    """A service delivered, as the statistics count it."""
+
+    PATHWAY_STARTED = "pathway_started"
+    STEP_DONE = "step_done"
+    PATHWAY_COMPLETED = "pathway_completed"
+    PATHWAY_DROPPED = "pathway_dropped"
+    REFERRAL_MADE = "referral_made"
+    REFERRAL_OUTCOME = "referral_outcome"
