@@ -194,6 +194,9 @@ class MainWindow(QMainWindow):
         self.reopen_action = QAction(self)
         self.reopen_action.setObjectName("reopenCase")
         self.reopen_action.triggered.connect(self.reopen_case)
+        self.cv_action = QAction(self)
+        self.cv_action.setObjectName("cvDraft")
+        self.cv_action.triggered.connect(self.cv_draft)
         self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.find_action = QAction(self, shortcut=QKeySequence.StandardKey.Find)
@@ -210,6 +213,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.close_case_action)
         self.file_menu.addAction(self.reopen_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.cv_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
@@ -238,6 +243,7 @@ class MainWindow(QMainWindow):
         self.discard_action.setText(_("&Discard changes"))
         self.close_case_action.setText(_("C&lose case…"))
         self.reopen_action.setText(_("&Reopen case"))
+        self.cv_action.setText(_("CV &draft…"))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Find a case"))
         self.directory_action.setText(_("&Where to go (directory)…"))
@@ -284,6 +290,7 @@ class MainWindow(QMainWindow):
         stored = editing and loaded is not None and loaded.id is not None
         self.close_case_action.setEnabled(stored and loaded.status is not CaseStatus.CLOSED)  # type: ignore[union-attr]
         self.reopen_action.setEnabled(stored and loaded.status is CaseStatus.CLOSED)  # type: ignore[union-attr]
+        self.cv_action.setEnabled(stored)
         self.setWindowModified(dirty)
 
     # --- loading ------------------------------------------------------------------------------
@@ -444,6 +451,17 @@ class MainWindow(QMainWindow):
             self._show_error(error)
             return
         self._after_status_change(saved)
+
+    def cv_draft(self) -> None:
+        """A CV draft from the case as saved, in the host language, to edit with the person."""
+        from caseworker.ui.cv_dialog import CvDialog
+
+        loaded = self._loaded_case()
+        if loaded is None or loaded.id is None or not self._may_leave_case():
+            return
+        language = self._signed_in.organisation.host_language or current_language()
+        self.cv_dialog = CvDialog(self._loaded_case() or loaded, language, self)
+        self.cv_dialog.show()
 
     def _after_status_change(self, saved: CaseFile) -> None:
         self._show_case(saved)

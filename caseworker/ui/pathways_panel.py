@@ -369,6 +369,8 @@ class PathwaysPanel(QWidget):
         while self.refer_buttons.count():
             widget = self.refer_buttons.takeAt(0).widget()
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # type: ignore[call-overload]
                 widget.deleteLater()
         for code in planned.suggest if planned else ():
             if code in BY_CODE:
@@ -569,7 +571,7 @@ class ReferralsPanel(QWidget):
         self.empty.setVisible(not rows)
         row = next((i for i, r in enumerate(rows) if r.id == select), len(rows) - 1)
         if row >= 0:
-            self.table.selectRow(row)
+            self.table.setCurrentIndex(self.model.index(row, 0))
         self._update_buttons()
 
     def current(self) -> ReferralInfo | None:
