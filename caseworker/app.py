@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from caseworker import APP_NAME, __version__
 from caseworker.core.errors import ReadOnlyDataDir
 from caseworker.core.i18n import _, current_language, fill, set_language
-from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
+from caseworker.core.keys import KdfParams
 from caseworker.core.paths import DataDir
 from caseworker.core.services import accounts
 from caseworker.core.services.accounts import SignedIn
@@ -30,7 +30,7 @@ class CaseworkerApp:
     """The running app: which window is shown, in which language, over which data folder."""
 
     def __init__(self, app: QApplication, data_dir: DataDir, language: str | None,
-                 kdf: KdfParams = RFC9106_LOW_MEMORY) -> None:
+                 kdf: KdfParams | None = None) -> None:
         self.app = app
         self.data_dir = data_dir
         self.kdf = kdf
@@ -45,6 +45,9 @@ class CaseworkerApp:
         self.signed_in: SignedIn | None = None
         self.dialog = None
         self.directory_windows: list = []  # type: ignore[type-arg]
+        self.idle_lock = None
+        # An unsaved edit kept across an automatic lock, given back when the same person signs in.
+        self._kept: tuple[str, object] | None = None
 
     @staticmethod
     def _settings_for(data_dir: DataDir) -> QSettings:
@@ -113,6 +116,8 @@ class CaseworkerApp:
         return signed_in, preloaded
 
     def show_main(self, signed_in: SignedIn, preloaded: object = None) -> None:
+        from caseworker.core.settings import load_settings
+        from caseworker.ui.idle_lock import IdleLock
         from caseworker.ui.main_window import MainWindow
 
         self.signed_in = signed_in
@@ -122,6 +127,40 @@ class CaseworkerApp:
         self.window.directoryRequested.connect(self.show_directory)
         self.window.show()
         log.info("window shown: %s", self.window.objectName())
+        settings = load_settings(self.data_dir)
+        if settings.problems:
+            QMessageBox.warning(self.window, APP_NAME, "\n".join(p.message for p in settings.problems))
+        if self._kept is not None and self._kept[0] == signed_in.user.username:
+            self.window.restore_after_lock(self._kept[1])
+        self._kept = None
+        if self.idle_lock is None:
+            self.idle_lock = IdleLock(settings.auto_lock_minutes, self.app)
+            self.idle_lock.locked.connect(self.lock)
+        else:
+            self.idle_lock.set_minutes(settings.auto_lock_minutes)
+            self.idle_lock.reset()
+            self.idle_lock.start()
+
+    def lock(self) -> None:
+        """Nobody has used the app for a while: forget the key and hide every case. An edit not
+        yet saved is kept in memory and given back to the same person when they sign in again."""
+        if self.window is None or self.signed_in is None:
+            return
+        log.info("locked after a time without use")
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+        username = self.signed_in.user.username
+        self._kept = (username, self.window.state_for_lock())
+        # The sign-in window first: closing the last window would end the app.
+        self.show_login(hint=_("Locked after a time without use. Sign in again to go on where you were."), username=username)
+        window, self.window = self.window, None
+        window.close_without_asking()
+        window.deleteLater()
+        self.signed_in.close()
+        self.signed_in = None
+        for lookup in list(self.directory_windows):
+            if lookup.editor is not None:  # a coordinator's window writes with their rights
+                lookup.close()
 
     def show_directory(self) -> None:
         """The directory: read-only for volunteers (no sign-in) and caseworkers; a signed-in

@@ -12,7 +12,9 @@ import base64
 import binascii
 import json
 import secrets
-from dataclasses import asdict, dataclass
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
@@ -41,6 +43,32 @@ class KdfParams:
 
 
 RFC9106_LOW_MEMORY = KdfParams()
+
+# Bounds for a calibrated time cost: never fewer than two passes (OWASP's floor for Argon2id), and
+# never so many that an old laptop keeps a caseworker waiting several seconds at every sign-in.
+MIN_CALIBRATED_TIME_COST = 2
+MAX_CALIBRATED_TIME_COST = 20
+
+
+def calibrate_kdf(
+    target_seconds: float = 0.5,
+    memory_kib: int = 64 * 1024,
+    parallelism: int = 4,
+    *,
+    timer: Callable[[], float] = time.perf_counter,
+) -> KdfParams:
+    """The Argon2id cost at which one derivation takes about ``target_seconds`` on this machine.
+
+    One derivation at the lowest time cost is timed; Argon2's time grows linearly with the
+    number of passes, so the rest is arithmetic.
+    """
+    probe = KdfParams(MIN_CALIBRATED_TIME_COST, memory_kib, parallelism)
+    started = timer()
+    _derive(b"calibration", secrets.token_bytes(SALT_BYTES), probe)
+    per_pass = max(timer() - started, 1e-6) / probe.time_cost
+    time_cost = round(target_seconds / per_pass)
+    time_cost = min(max(time_cost, MIN_CALIBRATED_TIME_COST), MAX_CALIBRATED_TIME_COST)
+    return KdfParams(time_cost, memory_kib, parallelism)
 
 
 class DataKey:
@@ -167,11 +195,25 @@ def _entry_from_json(entry: object) -> WrappedKey:
     )
 
 
+def _names_from_json(value: object) -> list[str]:
+    # Only a hint for the sign-in message (see KeyRing.volunteers): if someone has mangled it,
+    # forget it rather than call the whole ring damaged and lock everybody out.
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return []
+    return list(dict.fromkeys(value))
+
+
 @dataclass(slots=True)
 class KeyRing:
-    """The wrapped copies of the data key, one per user with a password, and the recovery copy."""
+    """The wrapped copies of the data key, one per user with a password, and the recovery copy.
+
+    ``volunteers`` names the accounts that by design hold no key, so that sign-in can tell a
+    volunteer where to go instead of "wrong password". The names are no secret: the entries
+    name every other account too.
+    """
 
     entries: list[WrappedKey]
+    volunteers: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> KeyRing:
@@ -190,10 +232,11 @@ class KeyRing:
             entries = [_entry_from_json(e) for e in document["entries"]]
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise KeyRingDamaged(file=str(path)) from exc
-        return cls(entries)
+        return cls(entries, _names_from_json(document.get("volunteers")))
 
     def save(self, path: Path) -> None:
-        document = {"format": FORMAT, "entries": [asdict(e) for e in self.entries]}
+        # Older versions read "format" and "entries" only, so the volunteers' names can sit beside them.
+        document = {"format": FORMAT, "entries": [asdict(e) for e in self.entries], "volunteers": self.volunteers}
         write_atomically(path, json.dumps(document, indent=1).encode("utf-8"))
 
     def find(self, kind: str, name: str) -> WrappedKey | None:
@@ -204,25 +247,42 @@ class KeyRing:
 
     def set_password(self, user: str, password: str, key: DataKey, params: KdfParams) -> None:
         self.remove_user(user)
+        self.volunteers = [name for name in self.volunteers if name != user]
         self.entries.append(WrappedKey.wrap("password", user, password.encode("utf-8"), key, params))
 
     def remove_user(self, user: str) -> None:
         self.entries = [e for e in self.entries if not (e.kind == "password" and e.name == user)]
 
+    def set_volunteer(self, user: str, volunteer: bool) -> None:
+        """Mark an account as one that holds no key; a volunteer loses any wrapped copy it had."""
+        self.volunteers = [name for name in self.volunteers if name != user]
+        if volunteer:
+            self.remove_user(user)
+            self.volunteers.append(user)
+
+    def is_volunteer(self, user: str) -> bool:
+        return user in self.volunteers and self.find("password", user) is None
+
     def set_recovery(self, recovery: RecoveryKey, key: DataKey, params: KdfParams) -> None:
         self.entries = [e for e in self.entries if e.kind != "recovery"]
         self.entries.append(WrappedKey.wrap("recovery", "recovery", recovery.raw(), key, params))
 
-    def unlock(self, user: str, password: str, params: KdfParams) -> DataKey:
+    def unlock(self, user: str, password: str, params: KdfParams | None = None) -> DataKey:
+        """The data key, or WrongPassword. ``params`` is the cost spent on a name with no entry;
+        without it, the cost of an entry in the ring, which is what a real attempt costs."""
         entry = self.find("password", user)
         if entry is None:
             # Spend the same time as a real attempt, so timing does not tell which names exist.
-            _derive(password.encode("utf-8"), secrets.token_bytes(16), params)
+            _derive(password.encode("utf-8"), secrets.token_bytes(16), params or self._typical_cost())
             raise WrongPassword()
         key = entry.unwrap(password.encode("utf-8"))
         if key is None:
             raise WrongPassword()
         return key
+
+    def _typical_cost(self) -> KdfParams:
+        costs = [e.kdf for e in self.entries if e.kind == "password"]
+        return costs[-1] if costs else RFC9106_LOW_MEMORY
 
     def unlock_with_recovery(self, recovery: RecoveryKey) -> DataKey:
         entry = self.find("recovery", "recovery")

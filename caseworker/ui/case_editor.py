@@ -228,6 +228,15 @@ class CaseEditor(QWidget):
         self._refresh_overview()
         self._set_dirty(False)
 
+    def restore_edit(self, edited: CaseFile) -> None:
+        """Show ``edited`` over the case loaded now, as changes not saved yet (an edit kept across
+        an automatic lock)."""
+        baseline = self._baseline
+        self.load(edited)
+        self._baseline = baseline
+        self._refresh_overview()
+        self._set_dirty(self.is_dirty())
+
     def current(self) -> CaseFile:
         """The case file as edited, with the loaded id, reference and version. Raises
         ValidationFailed for input that cannot be a value at all, such as 30 February."""

@@ -30,7 +30,7 @@ from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, menu_name, ngettext
 from caseworker.core.pathways.templates import load_templates
 from caseworker.core.labels import label
-from caseworker.core.models.enums import CaseStatus, ClosureReason
+from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
 from caseworker.core.services import cases
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.caselist import CaseListView
@@ -79,6 +79,10 @@ class CloseCaseDialog(QDialog):
 
     def chosen(self) -> tuple[ClosureReason, str]:
         return ClosureReason(self.reason.currentData()), self.note.toPlainText().strip()
+
+
+def signed_in_role_is_coordinator(signed_in: SignedIn) -> bool:
+    return signed_in.user.role is Role.COORDINATOR
 
 
 class MainWindow(QMainWindow):
@@ -194,6 +198,10 @@ class MainWindow(QMainWindow):
         self.reopen_action = QAction(self)
         self.reopen_action.setObjectName("reopenCase")
         self.reopen_action.triggered.connect(self.reopen_case)
+        self.users_action = QAction(self)
+        self.users_action.setObjectName("manageUsers")
+        self.users_action.triggered.connect(self.show_users)
+        self.users_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
         self.cv_action = QAction(self)
         self.cv_action.setObjectName("cvDraft")
         self.cv_action.triggered.connect(self.cv_draft)
@@ -220,6 +228,7 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("")
         self.view_menu.addAction(self.find_action)
         self.view_menu.addAction(self.directory_action)
+        self.view_menu.addAction(self.users_action)
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions: dict[str, QAction] = {}
         for language in UI_LANGUAGES:
@@ -244,6 +253,7 @@ class MainWindow(QMainWindow):
         self.close_case_action.setText(_("C&lose case…"))
         self.reopen_action.setText(_("&Reopen case"))
         self.cv_action.setText(_("CV &draft…"))
+        self.users_action.setText(_("&Users…"))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Find a case"))
         self.directory_action.setText(_("&Where to go (directory)…"))
@@ -325,7 +335,7 @@ class MainWindow(QMainWindow):
         if not self._may_leave_case():
             return
         try:
-            case = cases.get_case(self._signed_in.store, case_id)
+            case = cases.get_case(self._signed_in.store, case_id, user=self._signed_in.user)
         except CaseworkerError as error:
             self._show_error(error)
             return
@@ -385,7 +395,7 @@ class MainWindow(QMainWindow):
             if edited.id is None:
                 saved = cases.create_case(self._signed_in.store, edited)
             else:
-                saved = cases.save_case(self._signed_in.store, edited)
+                saved = cases.save_case(self._signed_in.store, edited, user=self._signed_in.user)
         except ValidationFailed as failed:
             self.editor.show_problems(failed.problems)
             return False
@@ -435,7 +445,7 @@ class MainWindow(QMainWindow):
             return
         reason, note = dialog.chosen()
         try:
-            saved = cases.close_case(self._signed_in.store, loaded, reason, note)  # type: ignore[arg-type]
+            saved = cases.close_case(self._signed_in.store, loaded, reason, note, user=self._signed_in.user)  # type: ignore[arg-type]
         except CaseworkerError as error:
             self._show_error(error)
             return
@@ -446,7 +456,7 @@ class MainWindow(QMainWindow):
         if loaded is None or loaded.id is None or not self._may_leave_case():
             return
         try:
-            saved = cases.reopen_case(self._signed_in.store, self._loaded_case())  # type: ignore[arg-type]
+            saved = cases.reopen_case(self._signed_in.store, self._loaded_case(), user=self._signed_in.user)  # type: ignore[arg-type]
         except CaseworkerError as error:
             self._show_error(error)
             return
@@ -508,7 +518,44 @@ class MainWindow(QMainWindow):
         self._settings.setValue("main/caseListHeader", self.case_list.table.horizontalHeader().saveState())
         self._settings.sync()
 
+    # --- automatic lock ----------------------------------------------------------------------
+
+    def state_for_lock(self) -> tuple[int | None, CaseFile | None] | None:
+        """The open case and its unsaved edit (None when nothing is open or nothing changed)."""
+        loaded = self._loaded_case()
+        if loaded is None or self.right.currentWidget() is not self._editor_pane:
+            return None
+        edited = None
+        if self.editor.is_dirty():
+            try:
+                edited = self.editor.current()
+            except ValidationFailed:
+                edited = None  # not a value yet (30 February): it cannot be kept
+        return loaded.id, edited
+
+    def restore_after_lock(self, state: object) -> None:
+        if not isinstance(state, tuple):
+            return
+        case_id, edited = state
+        if case_id is not None:
+            self.open_case(case_id)
+        elif edited is not None:
+            self.new_case()
+        if edited is not None and self._loaded_case() is not None:
+            self.editor.restore_edit(edited)
+            self.statusBar().showMessage(_("Your changes from before the lock are back; they are not saved yet."), 10000)
+
+    def close_without_asking(self) -> None:
+        """Close at once (the automatic lock): what is not saved was handed over already."""
+        self._closing_for_lock = True
+        self.close()
+        self.sign_out()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if getattr(self, "_closing_for_lock", False):
+            self._save_layout()
+            event.accept()
+            return
         if not self._may_leave_case():
             event.ignore()
             return
@@ -518,6 +565,14 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         if self._directory is not None:
             self._directory.dispose()
+            self._directory = None
         self._signed_in.close()
+
+    def show_users(self) -> None:
+        from caseworker.ui.users_dialog import UsersDialog
+
+        self.users_dialog = UsersDialog(self._signed_in, parent=self)
+        self.users_dialog.changed.connect(self.reload_cases)
+        self.users_dialog.show()
 
 

@@ -300,7 +300,7 @@ class FirstRunDialog(_BusyDialog):
     demoReady = Signal(object)  # DataDir of the demo data
     languageChosen = Signal(str)
 
-    def __init__(self, data_dir: DataDir, kdf: KdfParams = RFC9106_LOW_MEMORY, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: DataDir, kdf: KdfParams | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstRunDialog")
         self._data_dir = data_dir
@@ -458,7 +458,8 @@ class FirstRunDialog(_BusyDialog):
             self.demoReady.emit(demo_dir)
             self.accept()
             return
-        kdf = self._kdf
+        # The demo's one password is printed on screen: the standard cost is enough for it.
+        kdf = self._kdf or RFC9106_LOW_MEMORY
         self.run_busy(
             lambda: create_demo(demo_dir, cases=DEMO_CASES, seed=1, password=DEMO_PASSWORD, kdf=kdf),
             lambda _summary: (self.demoReady.emit(demo_dir), self.accept()),

@@ -174,3 +174,54 @@ def _click(box: QMessageBox, role: QMessageBox.ButtonRole) -> int:
             button.click()
             break
     return 0
+
+
+def test_an_automatic_lock_drops_the_key_and_gives_the_unsaved_edit_back(qtbot, signed_in: accounts.SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from caseworker.app import CaseworkerApp
+    from caseworker.core.keys import KdfParams
+    from caseworker.ui.start import LoginDialog
+    from tests.conftest import PASSWORD
+
+    case = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Amina Yusuf")))
+    signed_in.close()
+    app = CaseworkerApp(QApplication.instance(), signed_in.data_dir, "en", kdf=KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1))
+    opened = app.open_case_files("coordinator", PASSWORD)
+    app.show_main(*opened)
+    window = app.window
+    assert window is not None
+    window.open_case(case.id)
+    window.editor.person.name_latin.setText("Amina Yusuf Ali")
+    assert window.editor.is_dirty()
+
+    app.lock()
+
+    assert app.window is None and app.signed_in is None
+    assert isinstance(app.dialog, LoginDialog) and app.dialog.isVisible()
+    assert "Locked" in app.dialog.hint.text()
+    # Signing in again as the same person brings the edit back, unsaved.
+    app.show_main(*app.open_case_files("coordinator", PASSWORD))
+    assert app.window is not None and app.window.editor.is_dirty()
+    assert app.window.editor.person.name_latin.text() == "Amina Yusuf Ali"
+    assert cases.get_case(app.signed_in.store, case.id).person.name_latin == "Amina Yusuf"  # type: ignore[union-attr]
+    app.window.discard()
+    app.window.close()
+    app.dialog.close()
+    app.shutdown()
+
+
+def test_only_a_coordinator_is_offered_the_users_screen(window: MainWindow, signed_in: accounts.SignedIn, tmp_path: Path) -> None:
+    from caseworker.core.models.enums import Role
+    from tests.conftest import CHEAP_KDF
+
+    assert window.users_action.isVisible()
+    worker = accounts.add_user(signed_in, username="yonas", display_name="Yonas", role=Role.CASEWORKER, password="a long password 1", kdf=CHEAP_KDF)
+    as_worker = accounts.SignedIn(signed_in.data_dir, signed_in.store, signed_in.key, worker, signed_in.organisation)
+    other = MainWindow(as_worker, QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
+    try:
+        assert not other.users_action.isVisible()
+    finally:
+        other.sign_out = lambda: None  # type: ignore[method-assign]  # the store belongs to the fixture
+        other.close()
+        other.deleteLater()
