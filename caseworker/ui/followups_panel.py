@@ -6,7 +6,17 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caseworker.core.i18n import N_, _, fill, format_date, isolate
 from caseworker.core.pathways.templates import translated
@@ -50,12 +60,18 @@ class FollowUpsPanel(QWidget):
         for label, box in zip(self.labels, (self.expiring_days, self.referral_days, self.contact_days), strict=True):
             label.setBuddy(box)
         self.refresh_button = QPushButton(self)
-        settings = QHBoxLayout()
-        for label, box in zip(self.labels, (self.expiring_days, self.referral_days, self.contact_days), strict=True):
-            settings.addWidget(label)
-            settings.addWidget(box)
-        settings.addStretch(1)
-        settings.addWidget(self.refresh_button)
+        # Two columns of settings: the list beside the cases is narrow.
+        settings = QGridLayout()
+        for index, (label, box) in enumerate(zip(self.labels, (self.expiring_days, self.referral_days, self.contact_days), strict=True)):
+            settings.addWidget(label, index, 0)
+            settings.addWidget(box, index, 1)
+        settings.setColumnStretch(2, 1)
+        settings.addWidget(self.refresh_button, 2, 3)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.addLayout(settings)
         layout.addWidget(self.tree, 1)
@@ -87,15 +103,13 @@ class FollowUpsPanel(QWidget):
         for key, title in GROUPS:
             items: tuple[FollowUp, ...] = getattr(self.found, key)
             group = QTreeWidgetItem([fill(_(title), count=len(items))])
-            group.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)  # only once it is in the tree
             for item in items:
                 row = QTreeWidgetItem([self._what(key, item), self._who(item), format_date(item.on)])
                 row.setData(0, CASE_ROLE, item.case_id)
                 group.addChild(row)
             group.setExpanded(bool(items))
-        for column in range(3):
-            self.tree.resizeColumnToContents(column)
 
     def _what(self, key: str, item: FollowUp) -> str:
         if key == "expiring":
