@@ -21,6 +21,13 @@ test: $(VENV)/.test catalogs
 bench: $(VENV)/.test catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks -p no:randomly -s $(PYTEST_ARGS)
 
+# The long runs: each crash test kills its process KILLS times (10 in `make test`), each backup fuzz
+# test tries FUZZ files (150 in `make test`); the counts are printed at the end of each test.
+stress: $(VENV)/.test catalogs
+	CASEWORKER_KILLS=$(or $(KILLS),200) CASEWORKER_FUZZ_EXAMPLES=$(or $(FUZZ),2000) QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest tests/e2e/test_crash_safety.py tests/unit/test_backup.py -k "kill or only_backup_errors" \
+		-p no:randomly -s --timeout=7200 --hypothesis-show-statistics $(PYTEST_ARGS)
+
 demo: $(VENV)/.app catalogs
 	CASEWORKER_PASSWORD=demo $(BIN)/caseworker demo --data-dir demo-data --cases $(or $(CASES),200)
 
@@ -50,7 +57,7 @@ extract: $(VENV)/.app
 	$(PYBABEL) extract --mapping babel.cfg --keywords N_ --keywords pgettext:1c,2 \
 		--add-comments TRANSLATORS: --sort-by-file --no-wrap \
 		--project Caseworker --copyright-holder "Caseworker contributors" \
-		--output-file translations/caseworker.pot caseworker
+		--output-file translations/caseworker.pot caseworker resources
 
 update-catalogs: extract
 	$(PYBABEL) update --domain caseworker --input-file translations/caseworker.pot \

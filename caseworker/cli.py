@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TextIO
 
 from caseworker import __version__
 from caseworker.core.errors import BadInput, CaseworkerError, ValidationFailed
-from caseworker.core.i18n import N_, _, ngettext, set_language
+from caseworker.core.i18n import N_, _, fill, ngettext, set_language
 from caseworker.core.paths import DataDir
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_WRONG_PASSWORD = 0, 1, 2, 3
@@ -79,7 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     searching.add_argument("--limit", type=int, default=20, metavar="N")
     searching.add_argument("--json", action="store_true", help=_("print the results as JSON"))
 
-    users = commands.add_parser("users", help=_("add and list accounts"))
+    backup = commands.add_parser("backup", help=_("make, verify and restore encrypted backups of both stores"))
+    _global_options(backup, top=False)
+    backup_commands = backup.add_subparsers(dest="backup_command", metavar="ACTION", parser_class=_Parser, required=True)
+    creating = backup_commands.add_parser("create", help=_("write a backup file (to any folder, a USB stick too)"))
+    _global_options(creating, top=False)
+    _user_options(creating)
+    creating.add_argument("out", metavar="OUT")
+    verifying = backup_commands.add_parser("verify", help=_("check a backup file in full without restoring it"))
+    restoring = backup_commands.add_parser("restore", help=_("replace the data in the data folder with a backup's"))
+    for action in (verifying, restoring):
+        _global_options(action, top=False)
+        _user_options(action)
+        action.add_argument("file", metavar="FILE")
+        action.add_argument(
+            "--recovery-key-stdin", action="store_true", default=argparse.SUPPRESS,
+            help=_("read the recovery key from standard input instead of signing in with --user"),
+        )
+
+    users = commands.add_parser(
+        "users", help=_("manage the accounts: add, list, disable, enable, reset passwords, change roles")
+    )
     _global_options(users, top=False)
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", parser_class=_Parser, required=True)
     add = user_commands.add_parser("add", help=_("add an account"))
@@ -93,6 +113,32 @@ def build_parser() -> argparse.ArgumentParser:
     listing = user_commands.add_parser("list", help=_("list the accounts"))
     _global_options(listing, top=False)
     _user_options(listing)
+    disable = user_commands.add_parser("disable", help=_("stop an account from signing in"))
+    _global_options(disable, top=False)
+    _user_options(disable)
+    disable.add_argument("name", metavar="NAME")
+    enable = user_commands.add_parser("enable", help=_("let a disabled account sign in again"))
+    _global_options(enable, top=False)
+    _user_options(enable)
+    enable.add_argument("name", metavar="NAME")
+    reset = user_commands.add_parser("reset-password", help=_("give an account a new password"))
+    _global_options(reset, top=False)
+    _user_options(reset)
+    reset.add_argument("name", metavar="NAME")
+    reset.add_argument("--new-password-env", metavar="VAR", default="CASEWORKER_NEW_PASSWORD",
+                       help=_("environment variable holding the new password"))
+    passwd = user_commands.add_parser("passwd", help=_("change your own password"))
+    _global_options(passwd, top=False)
+    _user_options(passwd)
+    passwd.add_argument("--new-password-env", metavar="VAR", default="CASEWORKER_NEW_PASSWORD",
+                        help=_("environment variable holding the new password"))
+    role = user_commands.add_parser("role", help=_("change an account's role"))
+    _global_options(role, top=False)
+    _user_options(role)
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("--role", required=True, choices=["coordinator", "caseworker", "volunteer"])
+    role.add_argument("--new-password-env", metavar="VAR", default="CASEWORKER_NEW_PASSWORD",
+                      help=_("environment variable holding the password of a volunteer who gets a key"))
     return parser
 
 
@@ -112,6 +158,13 @@ def _read_password(args: argparse.Namespace, stdin: TextIO) -> str:
     password = os.environ.get("CASEWORKER_PASSWORD")
     if password is None:
         raise BadInput(N_("Give the password in CASEWORKER_PASSWORD or with --password-stdin."))
+    return password
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    password = os.environ.get(args.new_password_env)
+    if password is None:
+        raise BadInput(N_("Give the new password in the environment variable {name}."), name=args.new_password_env)
     return password
 
 
@@ -171,6 +224,8 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         return _users(args, data_dir, stdin, stdout)
     if args.command == "directory":
         return _directory(args, data_dir, stdout)
+    if args.command == "backup":
+        return _backup(args, data_dir, stdin, stdout, stderr)
     raise UsageError(problem=args.command)
 
 
@@ -282,17 +337,127 @@ def _directory_search(store: Any, args: argparse.Namespace, stdout: TextIO) -> i
     return EXIT_OK
 
 
+def _percent_on_terminal(stderr: TextIO) -> Any:
+    """A progress callback that shows a percentage on a terminal, and nothing in a pipe."""
+    last_shown = [-1]
+
+    def progress(done: int, total: int) -> bool:
+        percent = done * 100 // max(total, 1)
+        if stderr.isatty() and percent != last_shown[0]:
+            last_shown[0] = percent
+            print(f"\r{percent:3d} %", end="", file=stderr, flush=True)
+        return True
+
+    return progress
+
+
+def _backup(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from caseworker.core.services import accounts, backup
+
+    progress = _percent_on_terminal(stderr)
+    try:
+        if args.backup_command == "create":
+            signed_in = accounts.sign_in(data_dir, _required_user(args), _read_password(args, stdin))
+            try:
+                info = backup.create_backup(signed_in, Path(args.out), progress=progress)
+            finally:
+                signed_in.close()
+            _end_progress(stderr)
+            print(fill(_("Backup written to {path}."), path=info.path), file=stdout)
+            _print_backup(info, stdout)
+            return EXIT_OK
+        path = Path(args.file)
+        key = _backup_key(args, path, stdin)
+        if args.backup_command == "verify":
+            info = backup.verify_backup(path, key, progress=progress)
+            _end_progress(stderr)
+            print(fill(_("The backup {path} is sound."), path=path), file=stdout)
+            _print_backup(info, stdout)
+            return EXIT_OK
+        # What is about to come back, before anything is replaced.
+        print(fill(_("Restoring {path} into {folder}:"), path=path, folder=data_dir.root), file=stdout, flush=True)
+        _print_backup(backup.describe_backup(path, key), stdout)
+        stdout.flush()
+        restored = backup.restore_backup(data_dir, path, key, progress=progress)
+        _end_progress(stderr)
+        if restored.kept is None:
+            print(_("Restored."), file=stdout)
+        else:
+            print(fill(_("Restored. The data that was there before is kept in {path}."), path=restored.kept), file=stdout)
+        return EXIT_OK
+    except BaseException:
+        _end_progress(stderr)
+        raise
+
+
+def _end_progress(stderr: TextIO) -> None:
+    if stderr.isatty():
+        print(file=stderr)
+
+
+def _backup_key(args: argparse.Namespace, path: Path, stdin: TextIO) -> Any:
+    """The data key, unwrapped from the key ring the backup carries: a backup is verified or
+    restored on a laptop where nothing is set up yet."""
+    from caseworker.core.keys import RecoveryKey
+    from caseworker.core.services import backup
+
+    if getattr(args, "recovery_key_stdin", False):
+        if getattr(args, "password_stdin", False):
+            raise BadInput(N_("Give the password or the recovery key, not both."))
+        return backup.unlock_backup_with_recovery(path, RecoveryKey.parse(stdin.readline()))
+    return backup.unlock_backup_key(path, _required_user(args), _read_password(args, stdin))
+
+
+def _print_backup(info: Any, stdout: TextIO) -> None:
+    from caseworker.core.i18n import format_datetime, format_number
+
+    lines = (
+        fill(_("Made on: {date}"), date=format_datetime(info.created_at.astimezone())),
+        fill(_("By Caseworker version: {version}"), version=info.app_version),
+        fill(_("Case files: {n}"), n=format_number(info.cases)),
+        fill(_("People: {n}"), n=format_number(info.people)),
+        fill(_("Services in the directory: {n}"), n=format_number(info.services)),
+        fill(_("Accounts: {n}"), n=format_number(info.users)),
+        fill(_("Size: {megabytes} MB"), megabytes=format_number(round(info.size / 1_000_000, 1))),
+    )
+    for line in lines:
+        print(f"  {line}", file=stdout)
+
+
 def _users(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: TextIO) -> int:
     from caseworker.core.labels import label
     from caseworker.core.models.enums import Role
     from caseworker.core.services import accounts
 
-    signed_in = accounts.sign_in(data_dir, _required_user(args), _read_password(args, stdin))
+    password = _read_password(args, stdin)
+    signed_in = accounts.sign_in(data_dir, _required_user(args), password)
     try:
         if args.users_command == "list":
             for user in accounts.list_users(signed_in):
                 state = "" if user.active else _("(disabled)")
                 print(f"{user.username}\t{user.display_name}\t{label(user.role)}\t{state}".rstrip(), file=stdout)
+            return EXIT_OK
+        if args.users_command == "disable":
+            user = accounts.disable_user(signed_in, args.name)
+            print(fill(_("Disabled {name}: they can no longer sign in."), name=user.username), file=stdout)
+            return EXIT_OK
+        if args.users_command == "enable":
+            user = accounts.enable_user(signed_in, args.name)
+            print(fill(_("Enabled {name}."), name=user.username), file=stdout)
+            return EXIT_OK
+        if args.users_command == "reset-password":
+            user = accounts.reset_password(signed_in, args.name, _new_password(args))
+            print(fill(_("Set a new password for {name}."), name=user.username), file=stdout)
+            return EXIT_OK
+        if args.users_command == "passwd":
+            accounts.change_password(signed_in, password, _new_password(args))
+            print(_("Your password is changed."), file=stdout)
+            return EXIT_OK
+        if args.users_command == "role":
+            user = accounts.change_role(
+                signed_in, args.name, Role(args.role), new_password=os.environ.get(args.new_password_env)
+            )
+            print(fill(_("{name} is now: {role}."), name=user.username, role=label(user.role)), file=stdout)
             return EXIT_OK
         role = Role(args.role)
         new_password = os.environ.get(args.new_password_env) if role is not Role.VOLUNTEER else None

@@ -72,6 +72,10 @@ class ChangedElsewhere(CaseworkerError):
     template = N_("This case was changed by someone else after you opened it. Your changes were not saved; close the case and open it again.")
 
 
+class Cancelled(CaseworkerError):
+    template = N_("Cancelled; nothing was changed.")
+
+
 class NotFound(BadInput):
     template = N_("The case was not found.")
 
