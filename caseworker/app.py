@@ -200,8 +200,23 @@ class CaseworkerApp:
 
     def shutdown(self) -> None:
         if self.signed_in is not None:
+            self._backup_on_exit(self.signed_in)
             self.signed_in.close()
             self.signed_in = None
+
+    @staticmethod
+    def _backup_on_exit(signed_in: SignedIn) -> None:
+        """An automatic backup in the data folder when the app closes; the latest ten stay. A
+        failure is logged, never a reason to keep someone from closing the app."""
+        from caseworker.core.errors import CaseworkerError
+        from caseworker.core.services.backup import automatic_backup
+
+        try:
+            made = automatic_backup(signed_in)
+        except (CaseworkerError, OSError) as error:
+            log.warning("no automatic backup on exit: %s", error)
+        else:
+            log.info("automatic backup written: %s", made.name)
 
 
 def _configure_logging() -> None:

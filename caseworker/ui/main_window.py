@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,16 +30,17 @@ from PySide6.QtWidgets import (
 from caseworker import APP_NAME, __version__
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, menu_name, ngettext
-from caseworker.core.pathways.templates import load_templates
+from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, format_date, menu_name, ngettext
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
+from caseworker.core.pathways.templates import load_templates
 from caseworker.core.services import cases
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.caselist import CaseListView
 from caseworker.core.services.records import CaseFile, PersonDetails, UserInfo
 from caseworker.ui.case_editor import CaseEditor
 from caseworker.ui.case_list import CaseListPanel
+from caseworker.ui.progress import ProgressRun
 from caseworker.ui.start import error_text
 from caseworker.ui.tasks import Task
 
@@ -202,6 +206,15 @@ class MainWindow(QMainWindow):
         self.users_action.setObjectName("manageUsers")
         self.users_action.triggered.connect(self.show_users)
         self.users_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        # Backups hold every case: a coordinator's task (shared/DESIGN.md).
+        self.backup_action = QAction(self)
+        self.backup_action.setObjectName("makeBackup")
+        self.backup_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.backup_action.triggered.connect(lambda: self.make_backup())
+        self.verify_backup_action = QAction(self)
+        self.verify_backup_action.setObjectName("verifyBackup")
+        self.verify_backup_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.verify_backup_action.triggered.connect(lambda: self.verify_backup())
         self.cv_action = QAction(self)
         self.cv_action.setObjectName("cvDraft")
         self.cv_action.triggered.connect(self.cv_draft)
@@ -229,6 +242,9 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.find_action)
         self.view_menu.addAction(self.directory_action)
         self.view_menu.addAction(self.users_action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.backup_action)
+        self.view_menu.addAction(self.verify_backup_action)
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions: dict[str, QAction] = {}
         for language in UI_LANGUAGES:
@@ -254,6 +270,8 @@ class MainWindow(QMainWindow):
         self.reopen_action.setText(_("&Reopen case"))
         self.cv_action.setText(_("CV &draft…"))
         self.users_action.setText(_("&Users…"))
+        self.backup_action.setText(_("Make a &backup…"))
+        self.verify_backup_action.setText(_("Chec&k a backup…"))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Find a case"))
         self.directory_action.setText(_("&Where to go (directory)…"))
@@ -567,6 +585,55 @@ class MainWindow(QMainWindow):
             self._directory.dispose()
             self._directory = None
         self._signed_in.close()
+
+    # --- backups ------------------------------------------------------------------------------
+
+    def make_backup(self, path: Path | None = None) -> ProgressRun | None:
+        """Both stores into one encrypted file, anywhere (a USB stick too), with a progress bar."""
+        from caseworker.core.services import backup
+
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, _("Save the backup"), f"caseworker-{dt.date.today().isoformat()}{backup.SUFFIX}",
+                _("Caseworker backups (*.cwbackup)"),
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        signed_in, out = self._signed_in, path
+        self.backup_run = ProgressRun(
+            self, _("Making the backup…"), lambda progress, _cancelled: backup.create_backup(signed_in, out, progress=progress)
+        )
+        self.backup_run.done.connect(lambda info: self.statusBar().showMessage(fill(_("Backup written to {path}."), path=info.path), 10000))
+        self.backup_run.failed.connect(self._show_error)
+        return self.backup_run.start()
+
+    def verify_backup(self, path: Path | None = None) -> ProgressRun | None:
+        """Read a backup through and check both stores in it, without restoring anything."""
+        from caseworker.core.services import backup
+
+        if path is None:
+            chosen, _filter = QFileDialog.getOpenFileName(self, _("Choose a backup"), "", _("Caseworker backups (*.cwbackup)"))
+            if not chosen:
+                return None
+            path = Path(chosen)
+        key, given = self._signed_in.key, path
+        self.backup_run = ProgressRun(
+            self, _("Checking the backup…"), lambda progress, _cancelled: backup.verify_backup(given, key, progress=progress)
+        )
+        self.backup_run.done.connect(self._backup_checked)
+        self.backup_run.failed.connect(self._show_error)
+        return self.backup_run.start()
+
+    def _backup_checked(self, info: Any) -> None:
+        QMessageBox.information(
+            self,
+            APP_NAME,
+            fill(
+                _("The backup {path} is sound. It was made on {date} and holds {cases} case files and {services} services."),
+                path=info.path, date=format_date(info.created_at.date()), cases=info.cases, services=info.services,
+            ),
+        )
 
     def show_users(self) -> None:
         from caseworker.ui.users_dialog import UsersDialog

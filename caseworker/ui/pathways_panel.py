@@ -49,7 +49,7 @@ from caseworker.core.services import pathways
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.pathways import PathwayInfo, ReferralInfo, StepInfo
 from caseworker.core.services.records import CaseFile
-from caseworker.reports.slip import SlipHeading, SlipService, YOUR_REFERRAL, referral_entry, render_slip, write_slip
+from caseworker.reports.slip import YOUR_REFERRAL, SlipHeading, SlipService, referral_entry, render_slip, write_slip
 from caseworker.ui.widgets.dates import date_format, ui_locale
 from caseworker.ui.widgets.lists import Column, RecordTable, RecordTableModel
 

@@ -225,3 +225,36 @@ def test_only_a_coordinator_is_offered_the_users_screen(window: MainWindow, sign
         other.sign_out = lambda: None  # type: ignore[method-assign]  # the store belongs to the fixture
         other.close()
         other.deleteLater()
+
+
+def test_a_backup_made_and_checked_from_the_window(qtbot, window: MainWindow, signed_in: accounts.SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from caseworker.core.directory.starter import load_starter
+    from caseworker.core.services import backup
+
+    load_starter(signed_in.data_dir)
+    run = window.make_backup(tmp_path / "usb" / "office.cwbackup")
+    assert run is not None
+    with qtbot.waitSignal(run.done, timeout=30000) as made:
+        pass
+    assert made.args[0].cases == 3
+    assert backup.describe_backup(tmp_path / "usb" / "office.cwbackup", signed_in.key).cases == 3
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
+    run = window.verify_backup(tmp_path / "usb" / "office.cwbackup")
+    assert run is not None
+    with qtbot.waitSignal(run.done, timeout=30000):
+        pass
+    assert shown and "3 case files" in shown[0]
+
+
+def test_closing_the_app_leaves_an_automatic_backup(qtbot, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from caseworker.app import CaseworkerApp
+
+    app = CaseworkerApp(QApplication.instance(), signed_in.data_dir, "en")
+    app.signed_in = signed_in
+    app.shutdown()
+    made = list(signed_in.data_dir.backups.glob("caseworker-*.cwbackup"))
+    assert len(made) == 1 and made[0].stat().st_size > 0
