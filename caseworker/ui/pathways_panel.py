@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -519,6 +520,11 @@ class ReferralsPanel(QWidget):
         self.table = RecordTable(self)
         self.table.setObjectName("referralTable")
         self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the service's name
+        for column in range(1, len(ReferralModel.COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.refer_button = QPushButton(self)
