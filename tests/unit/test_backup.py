@@ -9,6 +9,7 @@ import datetime as dt
 import errno
 import io
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -607,3 +608,21 @@ def _no_leftovers(tmp_path: Path) -> Iterator[None]:
     yield
     leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith(".caseworker-") or p.name.endswith(".partial")]
     assert leftovers == []
+
+
+def test_work_folders_left_by_a_killed_backup_are_cleared_the_next_time(office: accounts.SignedIn, tmp_path: Path) -> None:
+    out = tmp_path / "stick"
+    out.mkdir()
+    left = out / ".caseworker-backup-killed"
+    (left / "inner").mkdir(parents=True)
+    (left / "inner" / "cases.db").write_bytes(b"half a snapshot")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(left, (two_days_ago, two_days_ago))
+    busy = out / ".caseworker-backup-running"  # another backup, under way right now
+    busy.mkdir()
+
+    backup.create_backup(office, out / "today.cwbackup")
+
+    assert not left.exists()
+    assert busy.exists()
+    assert backup.remove_stale_work(out, ".caseworker-backup-", now=time.time() + 3 * 24 * 3600) == [busy]

@@ -30,6 +30,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -244,11 +245,36 @@ def _writing_to(folder: Path, refused: Callable[..., CaseworkerError]) -> Iterat
         raise translated from exc
 
 
+#: A work folder this old was left by a backup or restore that was killed (a flat battery, a pulled
+#: stick); a live one is minutes old at most.
+STALE_WORK_SECONDS = 24 * 3600
+
+
+def remove_stale_work(folder: Path, prefix: str, *, now: float | None = None) -> list[Path]:
+    """Remove the work folders (``prefix`` + random) that a killed backup or restore left in
+    ``folder`` more than a day ago; returns what was removed. Never raises."""
+    moment = time.time() if now is None else now
+    removed = []
+    try:
+        candidates = list(folder.glob(f"{prefix}*"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        try:
+            if candidate.is_dir() and not candidate.is_symlink() and moment - candidate.stat().st_mtime > STALE_WORK_SECONDS:
+                shutil.rmtree(candidate, ignore_errors=True)
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed
+
+
 @contextlib.contextmanager
 def _snapshot_folder(folder: Path) -> Iterator[Path]:
     # Beside the backup: the one folder known to be writable and to need the room anyway. The
     # case file snapshot in it is encrypted like cases.db itself.
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_work(folder, ".caseworker-backup-")
     work = Path(tempfile.mkdtemp(prefix=".caseworker-backup-", dir=folder))
     try:
         yield work
@@ -585,6 +611,7 @@ def restore_backup(
     made_root = not root.exists()
     try:
         root.mkdir(parents=True, exist_ok=True)
+        remove_stale_work(root, ".caseworker-restore-")
         # Beside the stores, so that each can be swapped in by a rename.
         work = Path(tempfile.mkdtemp(prefix=".caseworker-restore-", dir=root))
     except OSError as exc:
