@@ -149,6 +149,13 @@ class CaseworkerApp:
         log.info("locked after a time without use")
         if self.idle_lock is not None:
             self.idle_lock.stop()
+        # A question or a file chooser left open would otherwise stay on screen over a closed
+        # window, and act on case files that are no longer open when answered.
+        for _tries in range(10):
+            modal = QApplication.activeModalWidget()
+            if modal is None:
+                break
+            modal.close()
         username = self.signed_in.user.username
         self._kept = (username, self.window.state_for_lock())
         # The sign-in window first: closing the last window would end the app.

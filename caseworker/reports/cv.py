@@ -11,16 +11,14 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextBlock, QTextDocument
+from PySide6.QtCore import QSizeF
+from PySide6.QtGui import QTextBlock, QTextDocument
 
-from caseworker.core.errors import DiskFull, ReadOnlyDataDir
 from caseworker.core.i18n import _, country_name, fill, is_right_to_left, language_name, speaking
 from caseworker.core.labels import cefr_label, isced_label, label
 from caseworker.core.models.enums import RecognitionStatus
 from caseworker.core.services.records import CaseFile
-
-RESOLUTION = 300
+from caseworker.reports.output import a4_pdf_writer, failed_write, finish, partial_for
 
 
 def cv_html(case: CaseFile, language: str) -> str:
@@ -95,17 +93,14 @@ def _years(start: int | None, end: int | None) -> str:
 
 def write_cv_pdf(document: QTextDocument, out: Path) -> None:
     """The (edited) draft as an A4 PDF, written whole or not at all."""
-    partial = out.with_name(out.name + ".partial")
-    writer = QPdfWriter(str(partial))
-    writer.setResolution(RESOLUTION)
-    writer.setCreator("Caseworker")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
+    partial = partial_for(out)
+    writer = a4_pdf_writer(partial, 18)
     printed = document.clone()
     printed.documentLayout().setPaintDevice(writer)
     printed.setPageSize(QSizeF(writer.width(), writer.height()))
     printed.print_(writer)
     del writer
-    _settle(partial, out)
+    finish(partial, out)
 
 
 def write_cv_docx(document: QTextDocument, out: Path) -> None:
@@ -130,25 +125,10 @@ def write_cv_docx(document: QTextDocument, out: Path) -> None:
                 for line in text.split("\u2028"):
                     word.add_paragraph(line)
         block = block.next()
-    partial = out.with_name(out.name + ".partial")
+    partial = partial_for(out)
     try:
         word.save(str(partial))
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise DiskFull() from exc
-    _settle(partial, out)
+        raise failed_write(exc, partial, out) from exc
+    finish(partial, out)
 
-
-def _settle(partial: Path, out: Path) -> None:
-    try:
-        size = partial.stat().st_size
-    except OSError:
-        size = 0
-    if size == 0:
-        partial.unlink(missing_ok=True)
-        raise DiskFull()
-    try:
-        partial.replace(out)
-    except PermissionError as exc:
-        partial.unlink(missing_ok=True)
-        raise ReadOnlyDataDir(folder=str(out.parent)) from exc

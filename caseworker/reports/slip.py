@@ -10,22 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QSizeF
 from PySide6.QtGui import (
     QPagedPaintDevice,
-    QPageLayout,
-    QPageSize,
-    QPdfWriter,
     QTextDocument,
 )
 
 from caseworker.core.directory.records import LocationEntry, PhoneEntry, ServiceEntry
-from caseworker.core.errors import DiskFull, ReadOnlyDataDir
 from caseworker.core.i18n import N_, _, fill, format_date, is_right_to_left, speaking
 from caseworker.core.services.pathways import ReferralInfo
 from caseworker.reports.entry import entry_html
-
-RESOLUTION = 300  # dots per inch of the PDF's layout
+from caseworker.reports.output import a4_pdf_writer, finish, partial_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,25 +102,11 @@ def write_slip(
     heading: SlipHeading = SlipHeading(),  # noqa: B008 - frozen
 ) -> None:
     """Write the slip as a PDF (A4). Needs a QGuiApplication (fonts), not a window."""
-    partial = out.with_name(out.name + ".partial")
-    writer = QPdfWriter(str(partial))
-    writer.setResolution(RESOLUTION)
-    writer.setCreator("Caseworker")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
+    partial = partial_for(out)
+    writer = a4_pdf_writer(partial, 12)
     render_slip(services, client_language, host_language, writer, heading)
     del writer  # the PDF is finished when the writer goes
-    try:
-        size = partial.stat().st_size
-    except OSError:
-        size = 0
-    if size == 0:
-        partial.unlink(missing_ok=True)
-        raise DiskFull()
-    try:
-        partial.replace(out)
-    except PermissionError as exc:
-        partial.unlink(missing_ok=True)
-        raise ReadOnlyDataDir(folder=str(out.parent)) from exc
+    finish(partial, out)
 
 
 def referral_entry(referral: ReferralInfo) -> ServiceEntry:

@@ -60,6 +60,21 @@ LIMIT = 50
 PROBLEMS_SHOWN = 15  # an import's problems listed in the message; all of them under "Show Details"
 
 
+def label_search_controls(search_box: QLineEdit, category: QComboBox) -> None:
+    """The search box's hint and the category choices, in the current language; the chosen
+    category stays chosen. Shared by the lookup window and the referral dialog."""
+    search_box.setPlaceholderText(_("What does the person need? A word in any language, a place or an organisation"))
+    search_box.setAccessibleName(_("Search the directory"))
+    current = category.currentData()
+    category.blockSignals(True)
+    category.clear()
+    category.addItem(_("All services"), "")
+    for choice in CATEGORIES:
+        category.addItem(choice.label, choice.code)
+    category.setCurrentIndex(max(category.findData(current), 0))
+    category.blockSignals(False)
+
+
 class ServiceListModel(QAbstractListModel):
     """The services found, best first."""
 
@@ -219,16 +234,7 @@ class DirectoryWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(fill(_("Where to go — {app}"), app=APP_NAME))
-        self.search_box.setPlaceholderText(_("What does the person need? A word in any language, a place or an organisation"))
-        self.search_box.setAccessibleName(_("Search the directory"))
-        current = self.category.currentData()
-        self.category.blockSignals(True)
-        self.category.clear()
-        self.category.addItem(_("All services"), "")
-        for category in CATEGORIES:
-            self.category.addItem(category.label, category.code)
-        self.category.setCurrentIndex(max(self.category.findData(current), 0))
-        self.category.blockSignals(False)
+        label_search_controls(self.search_box, self.category)
         self.city.setPlaceholderText(_("City or area"))
         self.city.setAccessibleName(_("City or area"))
         spoken = self.staff_language.currentData()

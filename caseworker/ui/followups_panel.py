@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTreeWidget,
@@ -18,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.core.i18n import N_, _, fill, format_date, isolate
+from caseworker import APP_NAME
+from caseworker.core.i18n import N_, _, fill, format_date, isolate, ngettext
 from caseworker.core.pathways.templates import translated
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.followups import FollowUp, FollowUpDays, FollowUps, follow_ups
+from caseworker.ui.start import error_text
+from caseworker.ui.tasks import Task
 
 CASE_ROLE = Qt.ItemDataRole.UserRole
 Today = Callable[[], dt.date]
@@ -38,6 +42,7 @@ class FollowUpsPanel(QWidget):
     """Four groups, newest concern first within each; double-click or Enter opens the case."""
 
     caseActivated = Signal(int)
+    refreshed = Signal()
 
     def __init__(self, signed_in: SignedIn, parent: QWidget | None = None, *, today: Today = dt.date.today) -> None:
         super().__init__(parent)
@@ -45,6 +50,8 @@ class FollowUpsPanel(QWidget):
         self._signed_in = signed_in
         self._today = today
         self.found: FollowUps | None = None
+        self._task: Task | None = None
+        self._again = False  # asked again while a refresh was running
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("followUpTree")
         self.tree.setColumnCount(3)
@@ -93,8 +100,32 @@ class FollowUpsPanel(QWidget):
         )
 
     def refresh(self) -> None:
-        self.found = follow_ups(self._signed_in.store, self._signed_in.user, self._today(), self.days())
+        """Read the follow-ups off the GUI thread (over 100,000 cases it takes a few tenths of a
+        second); a second request while one runs reads again once it is done."""
+        if self._task is not None and self._task.running:
+            self._again = True
+            return
+        store, user, today, days = self._signed_in.store, self._signed_in.user, self._today(), self.days()
+        self._task = Task(lambda: follow_ups(store, user, today, days), self)
+        self._task.done.connect(self._loaded)
+        self._task.failed.connect(self._failed)
+        self._task.start()
+
+    def _loaded(self, found: FollowUps) -> None:
+        self.found = found
         self._fill()
+        self._finished()
+
+    def _failed(self, error: BaseException) -> None:
+        QMessageBox.warning(self, APP_NAME, error_text(error))
+        self._finished()
+
+    def _finished(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
+            return
+        self.refreshed.emit()
 
     def _fill(self) -> None:
         self.tree.clear()
@@ -102,13 +133,18 @@ class FollowUpsPanel(QWidget):
             return
         for key, title in GROUPS:
             items: tuple[FollowUp, ...] = getattr(self.found, key)
-            group = QTreeWidgetItem([fill(_(title), count=len(items))])
+            group = QTreeWidgetItem([""])
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)  # only once it is in the tree
+            total = self.found.total(key)
+            group.setText(0, fill(_(title), count=total))
             for item in items:
                 row = QTreeWidgetItem([self._what(key, item), self._who(item), format_date(item.on)])
                 row.setData(0, CASE_ROLE, item.case_id)
                 group.addChild(row)
+            if total > len(items):
+                more = total - len(items)
+                group.addChild(QTreeWidgetItem([ngettext("…and {n} more.", "…and {n} more.", more).format(n=more)]))
             group.setExpanded(bool(items))
 
     def _what(self, key: str, item: FollowUp) -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont
@@ -45,7 +46,7 @@ from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import N_, UI_LANGUAGES, _, current_language, fill, format_date, is_right_to_left, speaking
 from caseworker.core.labels import label
 from caseworker.core.models.enums import PathwayStatus, ReferralOutcome, ReferralStatus, StepStatus
-from caseworker.core.pathways.templates import PathwayTemplate, TemplateSet, translated
+from caseworker.core.pathways.templates import PathwayTemplate, StepTemplate, TemplateSet, translated
 from caseworker.core.services import pathways
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.pathways import PathwayInfo, ReferralInfo, StepInfo
@@ -54,8 +55,16 @@ from caseworker.reports.slip import YOUR_REFERRAL, SlipHeading, SlipService, ref
 from caseworker.ui.widgets.dates import date_format, ui_locale
 from caseworker.ui.widgets.lists import Column, RecordTable, RecordTableModel
 
+if TYPE_CHECKING:  # the dialog's module is loaded when someone refers, not at start-up
+    from caseworker.ui.refer_dialog import ReferDialog
+
 ID_ROLE = Qt.ItemDataRole.UserRole
-OpenDirectory = Callable[[], DirectoryStore | None]
+
+
+class OpenDirectory(Protocol):
+    """Opens the directory for referrals; None (and, unless quiet, says why) when it cannot."""
+
+    def __call__(self, quiet: bool = False) -> DirectoryStore | None: ...
 
 
 def _date_edit(parent: QWidget) -> QDateEdit:
@@ -74,7 +83,7 @@ def _list_html(title: str, items: tuple[str, ...]) -> str:
     return f"<p><b>{html.escape(title)}</b></p><ul>{rows}</ul>"
 
 
-def step_html(step: StepInfo, planned: object | None) -> str:
+def step_html(step: StepInfo, planned: StepTemplate | None) -> str:
     """What to say, ask, gather and decide at a step, from its template, in the active language."""
     parts = [f"<h3>{html.escape(translated(step.title))}</h3>"]
     if planned is None:
@@ -82,10 +91,10 @@ def step_html(step: StepInfo, planned: object | None) -> str:
         parts.append(f"<p><i>{html.escape(gone)}</i></p>")
     else:
         explain_title = _("Explain to the person")
-        parts.append(f"<p><b>{html.escape(explain_title)}</b></p><p>{html.escape(translated(planned.explain))}</p>")  # type: ignore[attr-defined]
-        parts.append(_list_html(_("Ask"), planned.ask))  # type: ignore[attr-defined]
-        parts.append(_list_html(_("Gather"), planned.gather))  # type: ignore[attr-defined]
-        for title, text in ((_("Decide"), planned.decide), (_("Note in the case"), planned.note)):  # type: ignore[attr-defined]
+        parts.append(f"<p><b>{html.escape(explain_title)}</b></p><p>{html.escape(translated(planned.explain))}</p>")
+        parts.append(_list_html(_("Ask"), planned.ask))
+        parts.append(_list_html(_("Gather"), planned.gather))
+        for title, text in ((_("Decide"), planned.decide), (_("Note in the case"), planned.note)):
             if text:
                 parts.append(f"<p><b>{html.escape(title)}</b><br>{html.escape(translated(text))}</p>")
     if step.status is not StepStatus.OPEN:
@@ -106,7 +115,7 @@ class ShowToClient(QDialog):
     """The current step's explanation, large, in the client's language, to turn the screen to
     them across the desk."""
 
-    def __init__(self, pathway: PathwayInfo, step: StepInfo, planned: object | None, language: str, parent: QWidget | None = None) -> None:
+    def __init__(self, pathway: PathwayInfo, step: StepInfo, planned: StepTemplate | None, language: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("showToClient")
         self.language = QComboBox(self)
@@ -133,8 +142,8 @@ class ShowToClient(QDialog):
     def _show(self) -> None:
         code = self.language.currentData()
         with speaking(code):
-            explain = translated(self._planned.explain) if self._planned is not None else ""  # type: ignore[attr-defined]
-            gather = _list_html(_("Please bring"), self._planned.gather if self._planned is not None else ())  # type: ignore[attr-defined]
+            explain = translated(self._planned.explain) if self._planned is not None else ""
+            gather = _list_html(_("Please bring"), self._planned.gather if self._planned is not None else ())
             body = (
                 f"<h2>{html.escape(translated(self._pathway.title))}</h2>"
                 f"<h3>{html.escape(translated(self._step.title))}</h3><p>{html.escape(explain)}</p>{gather}"
@@ -607,14 +616,14 @@ class ReferralsPanel(QWidget):
         self.dialog.accepted.connect(lambda: self._referred(self.dialog, category, step_id))
         self.dialog.show()
 
-    def _referred(self, dialog: object, category: str | None, step_id: int | None) -> None:
-        chosen = dialog.chosen()  # type: ignore[attr-defined]
+    def _referred(self, dialog: ReferDialog, category: str | None, step_id: int | None) -> None:
+        chosen = dialog.chosen()
         if chosen is None or self._case is None or self._case.id is None:
             return
         try:
             made = pathways.refer(
                 self._signed_in.store, self._case.id, chosen, on=dt.date.today(), step_id=step_id, category=category,
-                note=dialog.note.toPlainText(), user=self._signed_in.user,  # type: ignore[attr-defined]
+                note=dialog.note.toPlainText(), user=self._signed_in.user,
             )
         except CaseworkerError as error:
             QMessageBox.warning(self, APP_NAME, error.message)
@@ -658,7 +667,7 @@ class ReferralsPanel(QWidget):
         client, host = self.languages()
         given = referral_entry(referral)
         in_client_language = given
-        store = self._open_directory(quiet=True)  # type: ignore[call-arg]
+        store = self._open_directory(quiet=True)
         if store is not None:
             try:
                 in_client_language = directory_records.get_service(store, referral.service_id, client)

@@ -23,10 +23,9 @@ from caseworker import APP_NAME
 from caseworker.core.directory import records, search
 from caseworker.core.directory.records import ServiceEntry
 from caseworker.core.directory.store import DirectoryStore
-from caseworker.core.directory.taxonomy import CATEGORIES
 from caseworker.core.i18n import _, current_language, fill
 from caseworker.reports.entry import entry_html
-from caseworker.ui.directory_window import SEARCH_DELAY_MS, ServiceListModel
+from caseworker.ui.directory_window import SEARCH_DELAY_MS, ServiceListModel, label_search_controls
 
 LIMIT = 50
 
@@ -92,16 +91,7 @@ class ReferDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(fill(_("Refer to a service — {app}"), app=APP_NAME))
-        self.search_box.setPlaceholderText(_("What does the person need? A word in any language, a place or an organisation"))
-        self.search_box.setAccessibleName(_("Search the directory"))
-        current = self.category.currentData()
-        self.category.blockSignals(True)
-        self.category.clear()
-        self.category.addItem(_("All services"), "")
-        for category in CATEGORIES:
-            self.category.addItem(category.label, category.code)
-        self.category.setCurrentIndex(max(self.category.findData(current), 0))
-        self.category.blockSignals(False)
+        label_search_controls(self.search_box, self.category)
         self.note_label.setText(_("&Note for the referral (optional)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Refer"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))

@@ -3,8 +3,14 @@ both files opened again."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from caseworker.core.errors import DiskFull, ReadOnlyDataDir
 from caseworker.core.i18n import load_catalog
 from caseworker.core.models.enums import CefrLevel
 from caseworker.core.services.records import (
@@ -63,3 +69,37 @@ def test_the_edited_draft_is_saved_as_pdf_and_docx(qtbot, tmp_path: Path) -> Non
     assert any("Driving licence B" in text for _style, text in paragraphs)
     assert opened.core_properties.author == ""
     assert not list(tmp_path.glob("*.partial"))
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"), [(errno.ENOSPC, DiskFull), (errno.EROFS, ReadOnlyDataDir), (errno.EACCES, ReadOnlyDataDir)]
+)
+def test_a_cv_that_cannot_be_written_says_why_and_leaves_no_file(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: int, expected: type) -> None:  # type: ignore[no-untyped-def]
+    import docx.document
+
+    from caseworker.reports.cv import write_cv_docx
+
+    def refuse(self: object, path: str) -> None:
+        Path(path).write_bytes(b"half")
+        raise OSError(failure, os.strerror(failure))
+
+    monkeypatch.setattr(docx.document.Document, "save", refuse)
+    dialog = CvDialog(CASE, "en")
+    qtbot.addWidget(dialog)
+    with pytest.raises(expected):
+        write_cv_docx(dialog.editor.document(), tmp_path / "cv.docx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_to_is_named_not_called_a_full_disk(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from caseworker.reports import output
+
+    # As root every folder is writable, so the operating system's answer is given here.
+    monkeypatch.setattr(output.os, "access", lambda path, mode: Path(path) != tmp_path)
+    dialog = CvDialog(CASE, "en")
+    qtbot.addWidget(dialog)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    assert dialog.save("pdf", tmp_path / "cv.pdf") is None
+    assert warned and str(tmp_path) in warned[0] and "full" not in warned[0]
+    assert list(tmp_path.iterdir()) == []

@@ -194,8 +194,15 @@ def test_an_automatic_lock_drops_the_key_and_gives_the_unsaved_edit_back(qtbot, 
     window.open_case(case.id)
     window.editor.person.name_latin.setText("Amina Yusuf Ali")
     assert window.editor.is_dirty()
+    # A question left open when the lock comes goes with the window.
+    question = QMessageBox(QMessageBox.Icon.Question, "Caseworker", "Close the case?", parent=window)
+    question.setModal(True)
+    question.show()
+    assert QApplication.activeModalWidget() is question
 
     app.lock()
+
+    assert not question.isVisible()
 
     assert app.window is None and app.signed_in is None
     assert isinstance(app.dialog, LoginDialog) and app.dialog.isVisible()

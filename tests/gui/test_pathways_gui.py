@@ -132,7 +132,8 @@ def test_the_follow_up_shows_a_week_later_and_opens_the_case(qtbot, window: Main
 
     week_later = dt.date.today() + dt.timedelta(days=15)
     window.follow_ups._today = lambda: week_later
-    window.left_tabs.setCurrentWidget(window.follow_ups)
+    with qtbot.waitSignal(window.follow_ups.refreshed, timeout=10000):
+        window.left_tabs.setCurrentWidget(window.follow_ups)
     tree = window.follow_ups.tree
     referrals = tree.topLevelItem(1)
     assert referrals.childCount() == 1

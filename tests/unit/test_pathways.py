@@ -260,3 +260,36 @@ def test_a_caseworker_follows_up_and_refers_only_their_own_cases(signed_in: acco
         pathways.refer(signed_in.store, theirs.id, ENIC, on=DAY, user=worker)
     with pytest.raises(NotFound):
         pathways.referrals_of(signed_in.store, theirs.id, user=worker)
+
+
+def test_only_the_current_status_counts_and_a_permit_long_gone_is_not_news(signed_in: accounts.SignedIn) -> None:
+    case = a_case(signed_in)
+    earlier = LegalStatusEntry(
+        LegalStatus.ASYLUM_SEEKER, WorkAuthorisation.RESTRICTED, permit_from=DAY - dt.timedelta(days=400), permit_until=DAY + dt.timedelta(days=5)
+    )
+    current = LegalStatusEntry(
+        LegalStatus.REFUGEE, WorkAuthorisation.YES, permit_from=DAY, permit_until=DAY + dt.timedelta(days=5 * 365)
+    )
+    cases.save_case(signed_in.store, replace(case, legal_statuses=(earlier, current)))
+    other = a_case(signed_in)
+    gone = LegalStatusEntry(
+        LegalStatus.WORK_PERMIT, WorkAuthorisation.YES, permit_from=DAY - dt.timedelta(days=900), permit_until=DAY - dt.timedelta(days=400)
+    )
+    cases.save_case(signed_in.store, replace(other, legal_statuses=(gone,)))
+
+    assert follow_ups(signed_in.store, signed_in.user, DAY, FollowUpDays(expiring=30)).expiring == ()
+    # The same permit while it was ending is listed.
+    assert [f.case_id for f in follow_ups(signed_in.store, signed_in.user, DAY - dt.timedelta(days=410), FollowUpDays(expiring=30)).expiring] == [other.id]
+
+
+def test_a_long_list_shows_the_most_urgent_and_says_how_many_in_all(signed_in: accounts.SignedIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    from caseworker.core.services import followups
+
+    monkeypatch.setattr(followups, "SHOWN", 2)
+    quiet = []
+    for weeks in (3, 9, 6):
+        case = a_case(signed_in)
+        quiet.append(cases.save_case(signed_in.store, replace(case, meetings=(MeetingRecord(DAY - dt.timedelta(weeks=weeks)),))))
+    found = follow_ups(signed_in.store, signed_in.user, DAY, FollowUpDays(no_contact=7))
+    assert found.total("no_contact") == 3 and found.count == 3
+    assert [f.case_id for f in found.no_contact] == [quiet[1].id, quiet[2].id]  # the longest quiet first

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, exists, func, literal, select
+from sqlalchemy.orm import aliased
 
 from caseworker.core.db import CasesStore
 from caseworker.core.models import Case, LegalStatusRecord, Pathway, PathwayStep, Person, Referral
@@ -40,16 +42,27 @@ class FollowUp:
     pathway: str = ""  # for a step: its pathway's title (msgid)
 
 
+#: Lines listed per group at most, the most urgent first; the group says how many there are in all.
+#: A coordinator over 100,000 cases can have tens of thousands of quiet cases, and a list that long
+#: helps nobody (nor does building it).
+SHOWN = 200
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUps:
     expiring: tuple[FollowUp, ...]
     referrals: tuple[FollowUp, ...]
     steps: tuple[FollowUp, ...]
     no_contact: tuple[FollowUp, ...]
+    # How many there are in each group, beyond the SHOWN listed.
+    totals: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     @property
     def count(self) -> int:
-        return len(self.expiring) + len(self.referrals) + len(self.steps) + len(self.no_contact)
+        return sum(self.totals)
+
+    def total(self, group: str) -> int:
+        return self.totals[("expiring", "referrals", "steps", "no_contact").index(group)]
 
 
 def follow_ups(store: CasesStore, user: UserInfo, today: dt.date, days: FollowUpDays = FollowUpDays()) -> FollowUps:  # noqa: B008 - frozen
@@ -58,31 +71,45 @@ def follow_ups(store: CasesStore, user: UserInfo, today: dt.date, days: FollowUp
     with store.read() as session:
         connection = session.connection()
 
-        def rows(query: Select) -> list[FollowUp]:  # type: ignore[type-arg]
+        def rows(query: Select, on: Any) -> tuple[list[FollowUp], int]:  # type: ignore[type-arg]
+            """The most urgent SHOWN lines (earliest date first), and how many there are."""
             query = query.join(Person, Person.id == Case.person_id).where(Case.status == CaseStatus.OPEN)
             if user.role is Role.CASEWORKER:
                 query = query.where(Case.assigned_to == user.id)
-            return [FollowUp(*row) for row in connection.execute(query)]
+            total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            shown = connection.execute(query.order_by(on, Case.reference).limit(SHOWN))
+            return [FollowUp(*row) for row in shown], total
 
         names = (Case.id, Case.reference, Person.name_latin, Person.name_native)
-        # The person's current legal status is their latest record.
-        latest = select(func.max(LegalStatusRecord.id)).group_by(LegalStatusRecord.person_id).scalar_subquery()
+        # The person's current legal status is their latest record: no newer one exists. (Asked
+        # per record through the person_id index; a list of every person's latest id, compared in
+        # an IN, made SQLite scan the whole table again for each open case.)
+        newer = aliased(LegalStatusRecord)
+        is_current = ~exists().where(newer.person_id == LegalStatusRecord.person_id, newer.id > LegalStatusRecord.id)
+        # Ending within the coming days, or ended within as many days: a permit that ran out
+        # years ago on a case still open is a matter for the case file, not today's list.
         horizon = today + dt.timedelta(days=days.expiring)
-        expiring = []
+        since = today - dt.timedelta(days=days.expiring)
+        expiring: list[FollowUp] = []
+        expiring_total = 0
         for column, kind in ((LegalStatusRecord.permit_until, "permit"), (LegalStatusRecord.work_until, "work")):
-            expiring += rows(
+            found, total = rows(
                 select(*names, column, literal(kind))
                 .select_from(Case)
                 .join(LegalStatusRecord, LegalStatusRecord.person_id == Case.person_id)
-                .where(LegalStatusRecord.id.in_(latest), column.is_not(None), column <= horizon)
+                .where(is_current, column.is_not(None), column <= horizon, column >= since),
+                column,
             )
-        referrals = rows(
+            expiring += found
+            expiring_total += total
+        referrals, referrals_total = rows(
             select(*names, Referral.made_on, Referral.service_name)
             .select_from(Case)
             .join(Referral, Referral.case_id == Case.id)
-            .where(Referral.status != ReferralStatus.OUTCOME, Referral.made_on <= today - dt.timedelta(days=days.referral))
+            .where(Referral.status != ReferralStatus.OUTCOME, Referral.made_on <= today - dt.timedelta(days=days.referral)),
+            Referral.made_on,
         )
-        steps = rows(
+        steps, steps_total = rows(
             select(*names, PathwayStep.due_on, PathwayStep.title, Pathway.title)
             .select_from(Case)
             .join(Pathway, Pathway.case_id == Case.id)
@@ -92,18 +119,21 @@ def follow_ups(store: CasesStore, user: UserInfo, today: dt.date, days: FollowUp
                 PathwayStep.status == StepStatus.OPEN,
                 PathwayStep.due_on.is_not(None),
                 PathwayStep.due_on <= today + dt.timedelta(days=days.step_ahead),
-            )
+            ),
+            PathwayStep.due_on,
         )
         last_contact = func.coalesce(Case.last_contact_on, Case.opened_on)
-        quiet = rows(
+        quiet, quiet_total = rows(
             select(*names, last_contact, literal(""))
             .select_from(Case)
-            .where(last_contact <= today - dt.timedelta(days=days.no_contact))
+            .where(last_contact <= today - dt.timedelta(days=days.no_contact)),
+            last_contact,
         )
-    by_date = lambda item: (item.on, item.reference)  # noqa: E731 - a sort key
+    expiring = sorted(expiring, key=lambda item: (item.on, item.reference))[:SHOWN]
     return FollowUps(
-        expiring=tuple(sorted(expiring, key=by_date)),
-        referrals=tuple(sorted(referrals, key=by_date)),
-        steps=tuple(sorted(steps, key=by_date)),
-        no_contact=tuple(sorted(quiet, key=by_date)),
+        expiring=tuple(expiring),
+        referrals=tuple(referrals),
+        steps=tuple(steps),
+        no_contact=tuple(quiet),
+        totals=(expiring_total, referrals_total, steps_total, quiet_total),
     )
