@@ -31,8 +31,10 @@ from caseworker.core.models.enums import (
     CefrLevel,
     ConsentMethod,
     ConsentScope,
+    ExitResult,
     Gender,
     GoalStatus,
+    LabourStatus,
     LegalStatus,
     MeetingKind,
     RecognitionStatus,
@@ -80,6 +82,8 @@ def rich_case() -> CaseFile:
         status=CaseStatus.OPEN,
         assigned_to=2,
         opened_on=dt.date(2024, 11, 5),
+        entered_on=dt.date(2024, 11, 5),
+        entry_labour_status=LabourStatus.UNEMPLOYED,
         person=PersonDetails(
             name_latin="Amina Haddad",
             name_native="أمينة حداد",
@@ -265,6 +269,30 @@ def test_closing_the_case_dates_it_and_asks_for_a_reason(editor: CaseEditor) -> 
     section.status.set_value(CaseStatus.OPEN)
     assert editor.current().closed_on is None
     assert not editor.is_dirty()
+
+
+def test_leaving_a_funded_programme_is_recorded_with_its_results(editor: CaseEditor) -> None:
+    section = editor.case_section
+    assert section.entry_labour_status.value() is LabourStatus.UNEMPLOYED
+    section.left_on.set_date(dt.date(2025, 3, 1))
+    section.left_results[ExitResult.EMPLOYED].setChecked(True)
+    section.left_results[ExitResult.QUALIFICATION].setChecked(True)
+
+    left = editor.current()
+
+    assert left.left_on == dt.date(2025, 3, 1)
+    assert left.left_results == (ExitResult.QUALIFICATION, ExitResult.EMPLOYED)
+    assert editor.is_dirty()
+    section.left_results[ExitResult.EMPLOYED].setChecked(False)
+    section.left_results[ExitResult.QUALIFICATION].setChecked(False)
+    section.left_on.set_date(None)
+    assert not editor.is_dirty()
+
+
+def test_a_problem_with_the_programme_dates_marks_the_field(editor: CaseEditor) -> None:
+    message = "Results on leaving need the date the person left."
+    editor.case_section.show_problems({"left_on": [Problem("left_on", N_(message))]})
+    assert message in editor.case_section.left_on.toolTip()
 
 
 # --- list sections ----------------------------------------------------------------------------

@@ -152,6 +152,8 @@ def test_a_store_at_schema_0001_opens_with_every_row(store_0001: tuple[DataDir, 
         assert signed_in.organisation.name == "Harbour Welcome Centre"
         # 0002 added the pathway tables beside the rows of 0001.
         assert {"pathway", "pathway_step", "referral", "service_event"} <= _tables(signed_in.store)
+        # 0003 added participation in a funded programme, empty for the cases already there.
+        assert (case.entered_on, case.entry_labour_status, case.left_on, case.left_results) == (None, None, None, ())
         assert db.current_revision(signed_in.store) == db.SCHEMA_HEAD
     finally:
         signed_in.close()

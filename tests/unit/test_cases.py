@@ -21,8 +21,10 @@ from caseworker.core.models.enums import (
     ClosureReason,
     ConsentMethod,
     ConsentScope,
+    ExitResult,
     Gender,
     GoalStatus,
+    LabourStatus,
     LegalStatus,
     MeetingKind,
     RecognitionStatus,
@@ -83,6 +85,10 @@ def rich_case(caseworker_id: int | None) -> CaseFile:
         status=CaseStatus.OPEN,
         assigned_to=caseworker_id,
         opened_on=dt.date(2026, 1, 10),
+        entered_on=dt.date(2026, 1, 12),
+        entry_labour_status=LabourStatus.LONG_TERM_UNEMPLOYED,
+        left_on=dt.date(2026, 3, 1),
+        left_results=(ExitResult.IN_EDUCATION, ExitResult.EMPLOYED),
         languages=(
             LanguageSkillRecord("fa", CefrLevel.C2, mother_tongue=True),
             LanguageSkillRecord("en", CefrLevel.B1, assessed_on=dt.date(2025, 11, 3), note="IELTS 5.5"),
@@ -176,6 +182,7 @@ def test_a_rich_case_round_trips(signed_in: accounts.SignedIn, clock: Clock) -> 
     assert read.current_legal_status.status is LegalStatus.REFUGEE
     assert [s.level for s in read.languages] == [CefrLevel.C2, CefrLevel.B1, CefrLevel.A2]
     assert read.experience[0].isco_code == "2512"
+    assert read.left_results == (ExitResult.IN_EDUCATION, ExitResult.EMPLOYED)
 
 
 def test_references_count_up_within_the_year(signed_in: accounts.SignedIn, clock: Clock) -> None:
@@ -320,6 +327,10 @@ def _first(section: str, **changes: Any):  # type: ignore[no-untyped-def]
         pytest.param(_first("consents", withdrawn_on=dt.date(2026, 1, 9)), "consents.0", id="withdrawn before recorded"),
         pytest.param(lambda c: dataclasses.replace(c, status=CaseStatus.CLOSED), "closure_reason", id="closed without reason"),
         pytest.param(lambda c: dataclasses.replace(c, closed_on=dt.date(2026, 1, 9)), "closed_on", id="closed before opened"),
+        pytest.param(lambda c: dataclasses.replace(c, left_on=dt.date(2026, 1, 11)), "left_on", id="left before entering"),
+        pytest.param(lambda c: dataclasses.replace(c, left_on=dt.date(2026, 3, 11)), "left_on", id="left tomorrow"),
+        pytest.param(lambda c: dataclasses.replace(c, entered_on=None), "entered_on", id="left without entering"),
+        pytest.param(lambda c: dataclasses.replace(c, left_on=None), "left_on", id="results without leaving"),
     ],
 )
 def test_validate_finds_each_problem(signed_in: accounts.SignedIn, clock: Clock, change, where: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseworker.core.models.accounts import UserAccount
 from caseworker.core.models.base import Base, UtcDateTime, vocabulary
-from caseworker.core.models.enums import CaseStatus, ClosureReason, GoalStatus, MeetingKind
+from caseworker.core.models.enums import CaseStatus, ClosureReason, GoalStatus, LabourStatus, MeetingKind
 from caseworker.core.models.people import Person
 
 _CHILD = {"cascade": "all, delete-orphan", "lazy": "selectin"}
@@ -31,6 +31,16 @@ class Case(Base):
     # The latest meeting's date, kept in step when meetings are saved, so the case list and the
     # follow-ups need no aggregate over every meeting.
     last_contact_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # Participation in a funded programme, as ESF+ counts it (Regulation (EU) 2021/1057, Annex I):
+    # when the person entered and where they stood on the labour market then; when they left and
+    # what they were doing on leaving (several results may hold at once).
+    entered_on: Mapped[dt.date | None] = mapped_column(Date)
+    entry_labour_status: Mapped[LabourStatus | None] = mapped_column(vocabulary(LabourStatus, "labour_status"))
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    left_job_searching: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    left_in_education: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    left_qualification: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    left_employed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     # Optimistic locking: a save that started from an older version is refused, never merged blindly.
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -138,3 +138,22 @@ class EventKind(StrEnum):
     PATHWAY_DROPPED = "pathway_dropped"
     REFERRAL_MADE = "referral_made"
     REFERRAL_OUTCOME = "referral_outcome"
+
+
+class LabourStatus(StrEnum):
+    """Where a person stood on the labour market when they entered a funded programme (ESF+)."""
+
+    UNEMPLOYED = "unemployed"
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed"
+    INACTIVE = "inactive"
+    EMPLOYED = "employed"
+    SELF_EMPLOYED = "self_employed"
+
+
+class ExitResult(StrEnum):
+    """What a person was doing when they left a funded programme (ESF+ immediate results); several may hold."""
+
+    JOB_SEARCHING = "job_searching"
+    IN_EDUCATION = "in_education"
+    QUALIFICATION = "qualification"
+    EMPLOYED = "employed"

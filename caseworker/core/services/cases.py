@@ -29,7 +29,7 @@ from caseworker.core.models import (
     UserAccount,
     WorkExperience,
 )
-from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
+from caseworker.core.models.enums import CaseStatus, ClosureReason, ExitResult, Role
 from caseworker.core.reference import country_codes, is_isco_code, language_codes
 from caseworker.core.services.caselist import ListRow, summary_of_row
 from caseworker.core.services.records import (
@@ -130,7 +130,24 @@ def validate(case: CaseFile, today: dt.date) -> list[Problem]:
     if case.status is CaseStatus.CLOSED and case.closure_reason is None:
         problems.append(Problem("closure_reason", N_("Choose why the case is closed.")))
     _check_range(problems, "closed_on", case.opened_on, case.closed_on)
+    _check_range(problems, "left_on", case.entered_on, case.left_on)
+    for where, day in (("entered_on", case.entered_on), ("left_on", case.left_on)):
+        if day is not None and day > today:
+            problems.append(Problem(where, N_("This date is in the future.")))
+    if case.left_on is not None and case.entered_on is None:
+        problems.append(Problem("entered_on", N_("Enter the date the person entered the programme.")))
+    if case.left_results and case.left_on is None:
+        problems.append(Problem("left_on", N_("Results on leaving need the date the person left.")))
     return problems
+
+
+# Each result on leaving is a column of its own: several may hold at once.
+_RESULT_COLUMNS = {
+    ExitResult.JOB_SEARCHING: "left_job_searching",
+    ExitResult.IN_EDUCATION: "left_in_education",
+    ExitResult.QUALIFICATION: "left_qualification",
+    ExitResult.EMPLOYED: "left_employed",
+}
 
 
 # --- ORM rows to records and back --------------------------------------------------------------
@@ -148,6 +165,10 @@ def _to_record(case: Case) -> CaseFile:
         closed_on=case.closed_on,
         closure_reason=case.closure_reason,
         closure_note=case.closure_note,
+        entered_on=case.entered_on,
+        entry_labour_status=case.entry_labour_status,
+        left_on=case.left_on,
+        left_results=tuple(result for result, column in _RESULT_COLUMNS.items() if getattr(case, column)),
         last_contact_on=case.last_contact_on,
         person=PersonDetails(
             name_latin=p.name_latin,
@@ -248,6 +269,11 @@ def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> No
     case.closed_on = record.closed_on
     case.closure_reason = record.closure_reason
     case.closure_note = record.closure_note
+    case.entered_on = record.entered_on
+    case.entry_labour_status = record.entry_labour_status
+    case.left_on = record.left_on
+    for result, column in _RESULT_COLUMNS.items():
+        setattr(case, column, result in record.left_results)
     case.last_contact_on = max((m.held_on for m in record.meetings if m.held_on <= today), default=None)
     case.updated_at = now
 

@@ -12,8 +12,10 @@ from caseworker.core.models.enums import (
     ClosureReason,
     ConsentMethod,
     ConsentScope,
+    ExitResult,
     Gender,
     GoalStatus,
+    LabourStatus,
     LegalStatus,
     MeetingKind,
     RecognitionStatus,
@@ -159,6 +161,11 @@ class CaseFile:
     closed_on: dt.date | None = None
     closure_reason: ClosureReason | None = None
     closure_note: str = ""
+    # Participation in a funded programme (ESF+): entry, status at entry, leaving, results on leaving.
+    entered_on: dt.date | None = None
+    entry_labour_status: LabourStatus | None = None
+    left_on: dt.date | None = None
+    left_results: tuple[ExitResult, ...] = ()
     languages: tuple[LanguageSkillRecord, ...] = ()
     legal_statuses: tuple[LegalStatusEntry, ...] = ()
     education: tuple[EducationRecord, ...] = ()

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caseworker.core.errors import Problem
 from caseworker.core.i18n import N_, _, format_date
 from caseworker.core.labels import label
-from caseworker.core.models.enums import CaseStatus, ClosureReason
+from caseworker.core.models.enums import CaseStatus, ClosureReason, ExitResult, LabourStatus
 from caseworker.core.services.records import CaseFile, UserInfo
 from caseworker.ui.widgets.dates import OptionalDateEdit
 from caseworker.ui.widgets.forms import ChoiceCombo, FormRows, heading
@@ -27,6 +27,19 @@ class CaseValues:
     closed_on: dt.date | None
     closure_reason: ClosureReason | None
     closure_note: str
+    entered_on: dt.date | None
+    entry_labour_status: LabourStatus | None
+    left_on: dt.date | None
+    left_results: tuple[ExitResult, ...]
+
+
+# The check boxes of the results on leaving say what they mean in full, as a sentence would.
+_RESULT_TEXT = {
+    ExitResult.JOB_SEARCHING: N_("On leaving: looking for work"),
+    ExitResult.IN_EDUCATION: N_("On leaving: in education or training"),
+    ExitResult.QUALIFICATION: N_("On leaving: gained a qualification"),
+    ExitResult.EMPLOYED: N_("On leaving: in work (employed or self-employed)"),
+}
 
 
 class CaseworkerNames:
@@ -69,6 +82,12 @@ class CaseSection(QWidget):
         self.closure_note.setTabChangesFocus(True)
         self.closure_note.setFixedHeight(self.closure_note.fontMetrics().lineSpacing() * 4 + 12)
         self._last_contact_on: dt.date | None = None
+        # Participation in a funded programme: what ESF+ reports count.
+        self.programme_title = heading(self, 1.1)
+        self.entered_on = OptionalDateEdit(self)
+        self.entry_labour_status = ChoiceCombo([None, *LabourStatus], self._labour_status_text, self)
+        self.left_on = OptionalDateEdit(self)
+        self.left_results = {result: QCheckBox(self) for result in ExitResult}
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -80,9 +99,20 @@ class CaseSection(QWidget):
         self.rows.add(N_("Closed on"), self.closed_on, "closed_on")
         self.rows.add(N_("Reason for closing"), self.closure_reason, "closure_reason")
         self.rows.add(N_("Note on closing"), self.closure_note, "closure_note")
+        programme = QFormLayout()
+        programme.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.programme_rows = FormRows(programme)
+        self.programme_rows.add(N_("Entered the programme on"), self.entered_on, "entered_on")
+        self.programme_rows.add(N_("On the labour market at entry"), self.entry_labour_status, "entry_labour_status")
+        self.programme_rows.add(N_("Left the programme on"), self.left_on, "left_on")
+        for result, box in self.left_results.items():
+            self.programme_rows.add(_RESULT_TEXT[result], box, f"left_results.{result.value}", labelled=False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
+        layout.addSpacing(self.fontMetrics().lineSpacing())
+        layout.addWidget(self.programme_title)
+        layout.addLayout(programme)
         layout.addStretch(1)
 
         self.status.currentIndexChanged.connect(self._on_status_changed)
@@ -91,6 +121,11 @@ class CaseSection(QWidget):
         self.closed_on.changed.connect(self.changed)
         self.closure_reason.currentIndexChanged.connect(self.changed)
         self.closure_note.textChanged.connect(self.changed)
+        self.entered_on.changed.connect(self.changed)
+        self.entry_labour_status.currentIndexChanged.connect(self.changed)
+        self.left_on.changed.connect(self.changed)
+        for box in self.left_results.values():
+            box.toggled.connect(self.changed)
 
     def set_value(self, case: CaseFile) -> None:
         self.status.set_value(case.status)
@@ -99,6 +134,11 @@ class CaseSection(QWidget):
         self.closed_on.set_date(case.closed_on)
         self.closure_reason.set_value(case.closure_reason)
         self.closure_note.setPlainText(case.closure_note)
+        self.entered_on.set_date(case.entered_on)
+        self.entry_labour_status.set_value(case.entry_labour_status)
+        self.left_on.set_date(case.left_on)
+        for result, box in self.left_results.items():
+            box.setChecked(result in case.left_results)
         self._last_contact_on = case.last_contact_on
         self._show_last_contact()
         self._enable_closure()
@@ -111,6 +151,10 @@ class CaseSection(QWidget):
             closed_on=self.closed_on.date(),
             closure_reason=self.closure_reason.value(),  # type: ignore[arg-type]
             closure_note=self.closure_note.toPlainText(),
+            entered_on=self.entered_on.date(),
+            entry_labour_status=self.entry_labour_status.value(),  # type: ignore[arg-type]
+            left_on=self.left_on.date(),
+            left_results=tuple(result for result, box in self.left_results.items() if box.isChecked()),
         )
 
     def caseworkers_changed(self) -> None:
@@ -119,22 +163,32 @@ class CaseSection(QWidget):
 
     def show_problems(self, problems: dict[str, list[Problem]]) -> None:
         self.rows.clear_marks()
+        self.programme_rows.clear_marks()
         for key, found in problems.items():
-            self.rows.mark(key, [p.message for p in found])
+            if not self.rows.mark(key, [p.message for p in found]):
+                self.programme_rows.mark(key, [p.message for p in found])
 
     def focus_problem(self, key: str) -> None:
-        field = self.rows.field(key) or self.status
+        field = self.rows.field(key) or self.programme_rows.field(key) or self.status
         field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def retranslate(self) -> None:
         self.title.setText(_(self.TITLE))
         self.rows.retranslate()
-        for combo in (self.status, self.assigned_to, self.closure_reason):
+        self.programme_title.setText(_("Funded programme (ESF+)"))
+        self.programme_rows.retranslate()
+        for result, box in self.left_results.items():
+            box.setText(_(_RESULT_TEXT[result]))
+        for combo in (self.status, self.assigned_to, self.closure_reason, self.entry_labour_status):
             combo.retranslate()
-        self.opened_on.retranslate()
-        self.closed_on.retranslate()
+        for date in (self.opened_on, self.closed_on, self.entered_on, self.left_on):
+            date.retranslate()
+        self.entered_on.setToolTip(_("Fill in when the person takes part in a programme funded by the European Social Fund Plus; its reports count them."))
         self.opened_on.setToolTip(_("Left empty, the case is opened on the day it is first saved."))
         self._show_last_contact()
+
+    def _labour_status_text(self, status: object) -> str:
+        return _("Not recorded") if status is None else label(status)  # type: ignore[arg-type]
 
     def _reason_text(self, reason: object) -> str:
         return _("Not closed") if reason is None else label(reason)  # type: ignore[arg-type]
