@@ -62,6 +62,8 @@ def connect_cases(path: Path, key: DataKey, *, read_only: bool = False) -> sqlci
             connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA secure_delete = ON")
+        # Temporary tables and sorts (the statistics build some) stay in memory, never in a file.
+        connection.execute("PRAGMA temp_store = MEMORY")
         connection.execute("PRAGMA cache_size = -65536")  # 64 MiB of decrypted pages
     except sqlcipher3.DatabaseError as exc:
         connection.close()

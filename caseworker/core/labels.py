@@ -12,8 +12,10 @@ from caseworker.core.models.enums import (
     ClosureReason,
     ConsentMethod,
     ConsentScope,
+    ExitResult,
     Gender,
     GoalStatus,
+    LabourStatus,
     LegalStatus,
     MeetingKind,
     PathwayStatus,
@@ -95,6 +97,15 @@ _LABELS: dict[tuple[type[StrEnum], str], str] = {
     (ConsentMethod, ConsentMethod.WRITTEN.value): N_("In writing"),
     (ConsentMethod, ConsentMethod.VERBAL.value): N_("Spoken"),
     (ConsentMethod, ConsentMethod.ELECTRONIC.value): N_("Electronically"),
+    (LabourStatus, LabourStatus.UNEMPLOYED.value): N_("Unemployed"),
+    (LabourStatus, LabourStatus.LONG_TERM_UNEMPLOYED.value): N_("Long-term unemployed"),
+    (LabourStatus, LabourStatus.INACTIVE.value): N_("Inactive (not working, not looking for work)"),
+    (LabourStatus, LabourStatus.EMPLOYED.value): N_("Employed"),
+    (LabourStatus, LabourStatus.SELF_EMPLOYED.value): N_("Self-employed"),
+    (ExitResult, ExitResult.JOB_SEARCHING.value): N_("Looking for work"),
+    (ExitResult, ExitResult.IN_EDUCATION.value): N_("In education or training"),
+    (ExitResult, ExitResult.QUALIFICATION.value): N_("Gained a qualification"),
+    (ExitResult, ExitResult.EMPLOYED.value): N_("In work, employed or self-employed"),
 }
 
 # CEFR levels are international names and stay as they are; the descriptions are translated.
@@ -135,3 +146,27 @@ def isced_label(level: int) -> str:
 
 def all_labelled(enum_class: type[StrEnum]) -> list[tuple[StrEnum, str]]:
     return [(member, label(member)) for member in enum_class]
+
+
+# Regions of nationality (caseworker.core.reference.REGIONS), for statistics.
+REGION_LABELS: dict[str, str] = {
+    "eu": N_("EU member states"),
+    "europe_other": N_("Rest of Europe"),
+    "northern_africa": N_("Northern Africa"),
+    "sub_saharan_africa": N_("Sub-Saharan Africa"),
+    "western_asia": N_("Western Asia"),
+    "central_asia": N_("Central Asia"),
+    "southern_asia": N_("Southern Asia"),
+    "eastern_asia": N_("Eastern Asia"),
+    "south_eastern_asia": N_("South-eastern Asia"),
+    "latin_america_caribbean": N_("Latin America and the Caribbean"),
+    "northern_america": N_("Northern America"),
+    "oceania": N_("Oceania"),
+    "other": N_("Other"),
+    "stateless": N_("Stateless"),
+    "not_recorded": N_("Not recorded"),
+}
+
+
+def region_label(key: str) -> str:
+    return _(REGION_LABELS[key])

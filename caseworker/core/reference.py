@@ -1,4 +1,5 @@
-"""Reference vocabularies shipped as data: countries, languages, ISCO-08 occupation groups."""
+"""Reference vocabularies shipped as data: countries and the regions of nationality, languages,
+ISCO-08 occupation groups."""
 
 from __future__ import annotations
 
@@ -41,3 +42,52 @@ def is_isco_code(code: str) -> bool:
     if not code.isdigit() or not 2 <= len(code) <= 4:
         return False
     return any(code.startswith(group.code) for group in isco_sub_major_groups())
+
+
+# EU member states by ISO 3166-1 alpha-2 code: ESF+ counts as third-country nationals the people
+# who hold none of these nationalities.
+EU_MEMBER_STATES: frozenset[str] = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
+
+# Regions of nationality in the order statistics list them; the last two are for people without a
+# nationality to place.
+REGIONS: tuple[str, ...] = (
+    "eu",
+    "europe_other",
+    "northern_africa",
+    "sub_saharan_africa",
+    "western_asia",
+    "central_asia",
+    "southern_asia",
+    "eastern_asia",
+    "south_eastern_asia",
+    "latin_america_caribbean",
+    "northern_america",
+    "oceania",
+    "other",
+    "stateless",
+    "not_recorded",
+)
+
+
+@cache
+def _nationality_regions() -> dict[str, str]:
+    with resource("reference", "nationality_regions.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["region"] for row in csv.DictReader(handle)}
+
+
+def nationality_region(code: str) -> str:
+    """The region of a nationality, after the UN M49 geoscheme, with the EU member states together.
+
+    "eu" means exactly the 27 states: a territory of a member state with a code of its own (Åland,
+    French Guiana, Réunion, the Canary Islands) goes by its geography, like any other code. A code
+    that M49 does not list goes with the area it belongs to (Sark with Guernsey, Diego Garcia with
+    the British Indian Ocean Territory), or where CLDR places it (Kosovo, Ceuta and Melilla).
+    """
+    # A code the table does not know (one CLDR has retired since it was recorded) must not stop a
+    # statistics export; it is counted where codes without a region are.
+    return _nationality_regions().get(code, "other")

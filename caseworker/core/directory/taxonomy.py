@@ -36,6 +36,7 @@ class Category:
 
 CATEGORIES: tuple[Category, ...] = (
     Category("language-course", N_("Language course")),
+    Category("civic-orientation", N_("Civic orientation")),
     Category("cv-cover-letter", N_("CV and cover letter")),
     Category("interview-preparation", N_("Interview preparation")),
     Category("recognition", N_("Recognition of qualifications and skills")),

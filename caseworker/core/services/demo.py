@@ -52,6 +52,7 @@ from caseworker.core.models.enums import (
     ConsentScope,
     Gender,
     GoalStatus,
+    LabourStatus,
     LegalStatus,
     MeetingKind,
     RecognitionStatus,
@@ -429,6 +430,15 @@ _CLOSURE = _Weighted(
 _MEETING_KIND = _Weighted(
     [(MeetingKind.IN_PERSON, 60), (MeetingKind.PHONE, 20), (MeetingKind.VIDEO, 8), (MeetingKind.MESSAGE, 12)]
 )
+_LABOUR_STATUS = _Weighted(
+    [
+        (LabourStatus.UNEMPLOYED, 45),
+        (LabourStatus.LONG_TERM_UNEMPLOYED, 25),
+        (LabourStatus.INACTIVE, 20),
+        (LabourStatus.EMPLOYED, 7),
+        (LabourStatus.SELF_EMPLOYED, 3),
+    ]
+)
 _CONSENT_METHOD = _Weighted([(ConsentMethod.WRITTEN, 70), (ConsentMethod.VERBAL, 15), (ConsentMethod.ELECTRONIC, 15)])
 _JOB_COUNT = _Weighted([(0, 15), (1, 40), (2, 30), (3, 15)])
 _CASEWORKER_SHARE = [30, 28, 24, 18]
@@ -591,8 +601,28 @@ class _CaseMaker:
                 "last_contact_on": last_contact,
                 "updated_at": updated,
                 "version": 1,
+                **self._participation(opened_on, closed_on, reason),
             }
         )
+
+    def _participation(self, opened_on: dt.date, closed_on: dt.date | None, reason: ClosureReason | None) -> dict[str, Any]:
+        """Most people take part in a funded programme from soon after their case opens until it closes."""
+        rng = self.rng
+        row: dict[str, Any] = {
+            "entered_on": None, "entry_labour_status": None, "left_on": None,
+            "left_job_searching": False, "left_in_education": False, "left_qualification": False, "left_employed": False,
+        }
+        if not self._chance(0.6):
+            return row
+        row["entered_on"] = min(opened_on + _days(rng.randint(0, 14)), closed_on or self.today)
+        row["entry_labour_status"] = _LABOUR_STATUS.pick(rng)
+        if closed_on is not None:
+            row["left_on"] = closed_on
+            row["left_employed"] = reason is ClosureReason.EMPLOYED
+            row["left_in_education"] = reason is ClosureReason.IN_EDUCATION
+            row["left_qualification"] = self._chance(0.3 if reason is ClosureReason.IN_EDUCATION else 0.1)
+            row["left_job_searching"] = reason is not ClosureReason.EMPLOYED and self._chance(0.5)
+        return row
 
     def _person_row(self, person: _Person) -> None:
         rng, origin, data = self.rng, person.origin, self.data

@@ -1,0 +1,458 @@
+"""The counts behind each report, computed in SQL over the cases store.
+
+Everything is counted by SQLite: a few temporary tables (in memory: the store sets temp_store
+to MEMORY, so nothing decrypted reaches a file) hold the people who consented to statistics with
+the facts the breakdowns need, and the units each measure counts; each table of a report is then
+one GROUP BY. Python only puts the rows in order and labels them.
+
+People who have not consented to statistics, or withdrew their consent, are left out of every
+count: their latest decision on the statistics scope must be a yes not withdrawn by today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from caseworker.core.db import CasesStore
+from caseworker.core.directory.taxonomy import BY_CODE, CATEGORIES
+from caseworker.core.i18n import N_, _, format_year_month
+from caseworker.core.labels import label, region_label
+from caseworker.core.models.enums import ExitResult, Gender, LabourStatus, LegalStatus, ReferralOutcome
+from caseworker.core.reference import REGIONS, country_codes, nationality_region
+from caseworker.core.stats.model import Period, RawReport, RawRow, RawTable, Relation, ReportKind
+
+NOT_RECORDED = "not_recorded"
+
+AGE_BANDS: tuple[tuple[str, str], ...] = (
+    ("under_18", N_("Under 18")),
+    ("18_29", N_("18 to 29")),
+    ("30_54", N_("30 to 54")),
+    ("55_over", N_("55 and over")),
+)
+EDUCATION_BANDS: tuple[tuple[str, str], ...] = (
+    ("isced_0_2", N_("Primary or lower secondary education (ISCED 0–2)")),
+    ("isced_3_4", N_("Upper secondary or post-secondary education (ISCED 3–4)")),
+    ("isced_5_8", N_("Tertiary education (ISCED 5–8)")),
+)
+# The categories AMIF counts as individual professional guidance.
+GUIDANCE = ("cv-cover-letter", "interview-preparation", "mentoring")
+
+# --- the people and their facts ------------------------------------------------------------------
+
+# The latest decision on statistics (by date recorded, then by entry) is a yes, not withdrawn.
+_CONSENTED = """
+EXISTS (
+    SELECT 1 FROM consent k
+    WHERE k.person_id = c.person_id AND k.scope = 'statistics' AND k.given = 1 AND k.recorded_on <= :today
+      AND (k.withdrawn_on IS NULL OR k.withdrawn_on > :today)
+      AND NOT EXISTS (
+          SELECT 1 FROM consent n
+          WHERE n.person_id = k.person_id AND n.scope = 'statistics' AND n.recorded_on <= :today
+            AND (n.recorded_on > k.recorded_on OR (n.recorded_on = k.recorded_on AND n.id > k.id))
+      )
+)"""
+
+
+def _age_band(year: str, month: str, day: str, on: str) -> str:
+    """SQL for the age band on the date ``on`` (an SQL date expression). A birth month or day that
+    is not known counts as the middle of the year or month."""
+    age = (
+        f"(CAST(strftime('%Y', {on}) AS INTEGER) - {year} - "
+        f"(CASE WHEN COALESCE({month}, 7) * 100 + COALESCE({day}, CASE WHEN {month} IS NULL THEN 1 ELSE 15 END)"
+        f" > CAST(strftime('%m', {on}) AS INTEGER) * 100 + CAST(strftime('%d', {on}) AS INTEGER) THEN 1 ELSE 0 END))"
+    )
+    return (
+        f"CASE WHEN {year} IS NULL THEN '{NOT_RECORDED}' WHEN {age} < 18 THEN 'under_18' WHEN {age} < 30 THEN '18_29'"
+        f" WHEN {age} < 55 THEN '30_54' ELSE '55_over' END"
+    )
+
+
+_PEOPLE = f"""
+CREATE TEMP TABLE stats_person AS
+SELECT
+    c.id AS case_id,
+    p.id AS person_id,
+    p.gender AS gender,
+    {_age_band("p.birth_year", "p.birth_month", "p.birth_day", ":age_on")} AS age,
+    CASE WHEN c.entered_on IS NULL THEN NULL
+         ELSE {_age_band("p.birth_year", "p.birth_month", "p.birth_day", "c.entered_on")} END AS age_at_entry,
+    CASE WHEN p.stateless THEN 'stateless'
+         ELSE COALESCE((SELECT r.region FROM nationality n JOIN stats_region r ON r.code = n.country
+                        WHERE n.person_id = p.id ORDER BY r.region = 'eu', n.country LIMIT 1), '{NOT_RECORDED}') END AS region,
+    CASE WHEN p.stateless THEN 1
+         WHEN NOT EXISTS (SELECT 1 FROM nationality n WHERE n.person_id = p.id) THEN 0
+         WHEN EXISTS (SELECT 1 FROM nationality n JOIN stats_region r ON r.code = n.country
+                      WHERE n.person_id = p.id AND r.region = 'eu') THEN 0
+         ELSE 1 END AS third_country,
+    COALESCE((SELECT s.status FROM legal_status s WHERE s.person_id = p.id ORDER BY s.id DESC LIMIT 1), '{NOT_RECORDED}')
+        AS legal_status,
+    COALESCE((SELECT CASE WHEN max(e.isced_level) <= 2 THEN 'isced_0_2' WHEN max(e.isced_level) <= 4 THEN 'isced_3_4'
+                          ELSE 'isced_5_8' END
+              FROM education e WHERE e.person_id = p.id AND e.completed AND e.isced_level IS NOT NULL
+              HAVING count(*) > 0), '{NOT_RECORDED}') AS education,
+    c.entered_on AS entered_on,
+    c.entry_labour_status AS labour_status,
+    c.left_on AS left_on,
+    c.left_job_searching AS left_job_searching,
+    c.left_in_education AS left_in_education,
+    c.left_qualification AS left_qualification,
+    c.left_employed AS left_employed
+FROM case_file c JOIN person p ON p.id = c.person_id
+WHERE {_CONSENTED}
+"""
+
+_TEMP_TABLES = ("stats_region", "stats_person", "stats_served", "stats_unit")
+
+
+@dataclass(frozen=True, slots=True)
+class _Dimension:
+    """A breakdown: its id, its title, the column of a unit row it reads, and its rows in order."""
+
+    id: str
+    title: str
+    column: str
+    keys: Callable[[], Sequence[tuple[str, str]]]  # (key, label), translated when called
+
+
+def _vocabulary(values: Iterable[object], with_not_recorded: bool = True) -> Callable[[], list[tuple[str, str]]]:
+    def keys() -> list[tuple[str, str]]:
+        rows = [(str(value), label(value)) for value in values]  # type: ignore[arg-type]
+        if with_not_recorded:
+            rows.append((NOT_RECORDED, _("Not recorded")))
+        return rows
+
+    return keys
+
+
+def _translated(pairs: Sequence[tuple[str, str]], with_not_recorded: bool = True) -> Callable[[], list[tuple[str, str]]]:
+    def keys() -> list[tuple[str, str]]:
+        rows = [(key, _(msgid)) for key, msgid in pairs]
+        if with_not_recorded:
+            rows.append((NOT_RECORDED, _("Not recorded")))
+        return rows
+
+    return keys
+
+
+def _regions() -> list[tuple[str, str]]:
+    return [(key, region_label(key)) for key in REGIONS]
+
+
+def _categories() -> list[tuple[str, str]]:
+    return [(c.code, c.label) for c in CATEGORIES] + [("none", _("No category"))]
+
+
+def _months(period: Period) -> Callable[[], list[tuple[str, str]]]:
+    def keys() -> list[tuple[str, str]]:
+        rows = []
+        year, month = period.start.year, period.start.month
+        while (year, month) <= (period.end.year, period.end.month):
+            rows.append((f"{year:04d}-{month:02d}", format_year_month(year, month)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return rows
+
+    return keys
+
+
+GENDER = _Dimension("gender", N_("Gender"), "p.gender", _vocabulary(Gender, with_not_recorded=False))
+AGE = _Dimension("age", N_("Age"), "p.age", _translated(AGE_BANDS))
+REGION = _Dimension("region", N_("Region of nationality"), "p.region", _regions)
+LEGAL = _Dimension("legal_status", N_("Legal status"), "p.legal_status", _vocabulary(LegalStatus))
+CATEGORY = _Dimension("category", N_("Service category"), "COALESCE(u.category, 'none')", _categories)
+OUTCOME = _Dimension(
+    "outcome", N_("Outcome"), "COALESCE(u.outcome, 'pending')",
+    lambda: [(str(o), label(o)) for o in ReferralOutcome] + [("pending", _("No outcome yet"))],
+)
+PEOPLE_DIMENSIONS = (GENDER, AGE, REGION, LEGAL)
+
+
+def _month_dimension(period: Period) -> _Dimension:
+    return _Dimension("month", N_("Month"), "u.month", _months(period))
+
+
+# --- running the queries -------------------------------------------------------------------------
+
+
+class _Counter:
+    """The temporary tables of one report and the GROUP BY queries over them."""
+
+    def __init__(self, connection: Connection, period: Period, today: dt.date) -> None:
+        self.connection = connection
+        self.period = period
+        self.params = {"start": period.start, "end": period.end, "today": today, "age_on": period.end}
+        self._drop()
+        connection.exec_driver_sql("CREATE TEMP TABLE stats_region (code TEXT PRIMARY KEY, region TEXT NOT NULL)")
+        connection.exec_driver_sql(
+            "INSERT INTO stats_region VALUES (?, ?)",
+            [(code, nationality_region(code)) for code in sorted(country_codes())],  # type: ignore[arg-type]
+        )
+        self._run(_PEOPLE)
+        connection.exec_driver_sql("CREATE INDEX temp.stats_person_case ON stats_person (case_id)")
+        # The people served in the period: a meeting held or a service delivered on one of their cases.
+        self._run(
+            """CREATE TEMP TABLE stats_served AS
+               SELECT DISTINCT p.person_id AS person_id, substr(m.held_on, 1, 7) AS month
+               FROM meeting m JOIN stats_person p ON p.case_id = m.case_id
+               WHERE m.held_on BETWEEN :start AND :end
+               UNION
+               SELECT p.person_id, substr(e.occurred_on, 1, 7)
+               FROM service_event e JOIN stats_person p ON p.case_id = e.case_id
+               WHERE e.occurred_on BETWEEN :start AND :end"""
+        )
+
+    def close(self) -> None:
+        self._drop()
+
+    def _drop(self) -> None:
+        for name in _TEMP_TABLES:
+            self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
+
+    def _run(self, sql: str, **params: object) -> list[tuple[object, ...]]:
+        result = self.connection.execute(text(sql), {**self.params, **params})
+        return [tuple(row) for row in result] if result.returns_rows else []
+
+    def units(self, select_sql: str, **params: object) -> None:
+        """Fill stats_unit with the units a measure counts (columns: person_id, case_id, month,
+        category, outcome, and any flags), replacing the last measure's."""
+        self.connection.exec_driver_sql("DROP TABLE IF EXISTS temp.stats_unit")
+        self._run(f"CREATE TEMP TABLE stats_unit AS {select_sql}", **params)
+
+    def count(self, dimension: _Dimension, distinct: str | None, where: str = "1") -> dict[str, int]:
+        """Units per row of a dimension; ``distinct`` counts each person (or case) once per row."""
+        what = f"count(DISTINCT {distinct})" if distinct else "count(*)"
+        rows = self._run(
+            f"SELECT {dimension.column}, {what} FROM stats_unit u JOIN stats_person p ON p.case_id = u.case_id"
+            f" WHERE {where} GROUP BY 1"
+        )
+        return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
+
+    def total(self, distinct: str | None, where: str = "1") -> int:
+        what = f"count(DISTINCT {distinct})" if distinct else "count(*)"
+        sql = f"SELECT {what} FROM stats_unit u JOIN stats_person p ON p.case_id = u.case_id WHERE {where}"
+        return int(self._run(sql)[0][0])  # type: ignore[call-overload]
+
+
+def _table(
+    measure: str, measure_label: str, dimension: _Dimension, relation: Relation, total: int, counts: dict[str, int]
+) -> RawTable:
+    rows = tuple(RawRow(key, row_label, counts.get(key, 0)) for key, row_label in dimension.keys())
+    return RawTable(f"{measure}.{dimension.id}", measure, _(measure_label), dimension.id, _(dimension.title), relation, total, rows)
+
+
+def _breakdowns(
+    counter: _Counter, measure: str, measure_label: str, dimensions: Sequence[_Dimension], *, distinct: str | None,
+    covers: Sequence[str] = (),
+) -> list[RawTable]:
+    """One table per dimension of the units in stats_unit; ``covers`` names the dimensions in
+    which a unit may fall in several rows (people served, by month)."""
+    total = counter.total(distinct)
+    return [
+        _table(
+            measure, measure_label, dimension, Relation.COVERS if dimension.id in covers else Relation.PARTITION,
+            total, counter.count(dimension, distinct),
+        )
+        for dimension in dimensions
+    ]
+
+
+# --- the reports ---------------------------------------------------------------------------------
+
+_SERVED_UNITS = """
+SELECT s.person_id AS person_id, min(p.case_id) AS case_id, s.month AS month
+FROM stats_served s JOIN stats_person p ON p.person_id = s.person_id
+GROUP BY s.person_id, s.month"""
+
+
+def services_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
+    with store.read() as session:
+        counter = _Counter(session.connection(), period, today)
+        try:
+            month = _month_dimension(period)
+            counter.units(_SERVED_UNITS)
+            tables = _breakdowns(
+                counter, "people_served", N_("People served"), (*PEOPLE_DIMENSIONS, month),
+                distinct="u.person_id", covers=("month",),
+            )
+            counter.units(
+                """SELECT e.case_id AS case_id, e.category AS category, substr(e.occurred_on, 1, 7) AS month
+                   FROM service_event e WHERE e.kind = 'step_done' AND e.occurred_on BETWEEN :start AND :end"""
+            )
+            tables += _breakdowns(
+                counter, "services", N_("Services delivered (pathway steps done)"),
+                (CATEGORY, *PEOPLE_DIMENSIONS, month), distinct=None,
+            )
+            counter.units(
+                """SELECT r.case_id AS case_id, r.category AS category, r.outcome AS outcome,
+                          substr(r.made_on, 1, 7) AS month
+                   FROM referral r WHERE r.made_on BETWEEN :start AND :end"""
+            )
+            tables += _breakdowns(
+                counter, "referrals", N_("Referrals made, by their outcome so far"),
+                (OUTCOME, CATEGORY, *PEOPLE_DIMENSIONS, month), distinct=None,
+            )
+            counter.units(
+                """SELECT w.case_id AS case_id, w.category AS category, substr(w.ended_on, 1, 7) AS month
+                   FROM pathway w WHERE w.status = 'completed' AND w.ended_on BETWEEN :start AND :end"""
+            )
+            tables += _breakdowns(
+                counter, "pathways_completed", N_("Pathways completed"), (CATEGORY, *PEOPLE_DIMENSIONS, month), distinct=None,
+            )
+        finally:
+            counter.close()
+    return RawReport(
+        kind=ReportKind.SERVICES,
+        title=_("Service statistics"),
+        period=period,
+        tables=tuple(tables),
+        notes=(
+            _("People served: everyone with a meeting or a service delivered in the period, counted once in each table, and once in each month they were served in (so the months add up to more than the total)."),
+            _("Services delivered: each step of a pathway done in the period. Referrals: each referral made in the period, with its outcome as recorded when the report was made."),
+            _("Age is the age on the last day of the period. The region is that of the person's nationality (a nationality outside the EU first); the legal status is the latest recorded."),
+        ),
+    )
+
+
+def amif_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
+    """AMIF's indicators; language progress is counted in the host country's language when it is
+    known (the organisation's), in any language learnt otherwise."""
+    with store.read() as session:
+        counter = _Counter(session.connection(), period, today)
+        try:
+            counter.units(
+                f"""SELECT s.person_id AS person_id, min(p.case_id) AS case_id,
+                      max({_in_category("('language-course')")}) AS language_course,
+                      max({_in_category("('civic-orientation')")}) AS civic_orientation,
+                      max({_in_category("(" + ", ".join(f"'{c}'" for c in GUIDANCE) + ")")}) AS guidance,
+                      max(EXISTS (
+                          SELECT 1 FROM language_skill a JOIN language_skill b
+                            ON b.person_id = a.person_id AND b.language = a.language
+                          WHERE a.person_id = s.person_id AND NOT a.mother_tongue AND NOT b.mother_tongue
+                            AND b.assessed_on BETWEEN :start AND :end AND a.assessed_on < b.assessed_on
+                            AND a.level IS NOT NULL AND b.level > a.level
+                            AND (:host IS NULL OR a.language = :host))) AS improved,
+                      max(EXISTS (
+                          SELECT 1 FROM qualification q LEFT JOIN stats_region r ON r.code = q.country
+                          WHERE q.person_id = s.person_id AND q.applied_on BETWEEN :start AND :end
+                            AND q.country IS NOT NULL AND COALESCE(r.region, '') <> 'eu')) AS recognition
+                   FROM (SELECT DISTINCT person_id FROM stats_served) s
+                   JOIN stats_person p ON p.person_id = s.person_id
+                   GROUP BY s.person_id""",
+                host=host_language,
+            )
+            total = counter.total(None)
+            indicators = [
+                ("language_course", N_("of whom in a language course"), "u.language_course", None),
+                ("language_improved", N_("of whom improved by at least one CEFR level in a language course"),
+                 "u.language_course AND u.improved", "language_course"),
+                ("civic_orientation", N_("of whom in a civic orientation course"), "u.civic_orientation", None),
+                ("guidance", N_("of whom receiving individual professional guidance"), "u.guidance", None),
+                ("recognition", N_("of whom applied for recognition of qualifications or skills acquired in a third country"),
+                 "u.recognition", None),
+            ]
+            rows = tuple(
+                RawRow(key, _(msgid), counter.total(None, where), part_of) for key, msgid, where, part_of in indicators
+            )
+            measure_label = N_("Participants in support activities")
+            tables = [
+                RawTable("participants.indicator", "participants", _(measure_label), "indicator", _("Indicator"),
+                         Relation.SUBSETS, total, rows),
+                *_breakdowns(counter, "participants", measure_label, (GENDER, AGE), distinct=None),
+            ]
+        finally:
+            counter.close()
+    return RawReport(
+        kind=ReportKind.AMIF,
+        title=_("AMIF report: integration of third-country nationals"),
+        period=period,
+        tables=tuple(tables),
+        notes=(
+            _("Participants: everyone with a meeting or a service delivered in the period. A language course, civic orientation or individual professional guidance (a CV and cover letter, interview preparation or mentoring pathway) counts when a pathway in that category was under way or a service in it was delivered in the period."),
+            _("Improved by at least one CEFR level: a later assessment of the same language, made in the period, at a higher level than an earlier one. Recognition: an application made in the period for a qualification from a country outside the EU."),
+        ),
+        legal_basis=(
+            _("Regulation (EU) 2021/1147 (Asylum, Migration and Integration Fund), Article 35 and Annex VIII: output and result indicators for specific objective 2 (legal migration and integration of third-country nationals)."),
+        ),
+    )
+
+
+def _in_category(codes: str) -> str:
+    """SQL: the person had a pathway in one of the categories under way in the period, or a service
+    in one of them delivered in the period."""
+    return f"""(EXISTS (
+        SELECT 1 FROM pathway w JOIN stats_person q ON q.case_id = w.case_id
+        WHERE q.person_id = s.person_id AND w.category IN {codes}
+          AND w.started_on <= :end AND (w.ended_on IS NULL OR w.ended_on >= :start))
+      OR EXISTS (
+        SELECT 1 FROM service_event e JOIN stats_person q ON q.case_id = e.case_id
+        WHERE q.person_id = s.person_id AND e.category IN {codes} AND e.occurred_on BETWEEN :start AND :end))"""
+
+
+def esf_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
+    with store.read() as session:
+        counter = _Counter(session.connection(), period, today)
+        try:
+            counter.units("SELECT case_id FROM stats_person WHERE entered_on BETWEEN :start AND :end")
+            entered = N_("Participants who entered in the period")
+            total = counter.total(None)
+            labour = counter.count(_Dimension("labour", "", "COALESCE(p.labour_status, 'not_recorded')", lambda: ()), None)
+            labour_rows = (
+                RawRow("unemployed", _("Unemployed, including long-term unemployed"),
+                       labour.get(LabourStatus.UNEMPLOYED, 0) + labour.get(LabourStatus.LONG_TERM_UNEMPLOYED, 0)),
+                RawRow("long_term_unemployed", _("of whom long-term unemployed"),
+                       labour.get(LabourStatus.LONG_TERM_UNEMPLOYED, 0), part_of="unemployed"),
+                RawRow("inactive", label(LabourStatus.INACTIVE), labour.get(LabourStatus.INACTIVE, 0)),
+                RawRow("employed", _("Employed, including self-employed"),
+                       labour.get(LabourStatus.EMPLOYED, 0) + labour.get(LabourStatus.SELF_EMPLOYED, 0)),
+                RawRow(NOT_RECORDED, _("Not recorded"), labour.get(NOT_RECORDED, 0)),
+            )
+            age = _Dimension("age", N_("Age on entry"), "p.age_at_entry", _translated(AGE_BANDS))
+            education = _Dimension("education", N_("Education on entry"), "p.education", _translated(EDUCATION_BANDS))
+            tables = [
+                *_breakdowns(counter, "entered", entered, (GENDER,), distinct=None),
+                RawTable("entered.labour_status", "entered", _(entered), "labour_status",
+                         _("Labour-market status on entry"), Relation.PARTITION, total, labour_rows),
+                *_breakdowns(counter, "entered", entered, (age, education), distinct=None),
+                RawTable("entered.third_country", "entered", _(entered), "third_country", _("Nationality"),
+                         Relation.SUBSETS, total,
+                         (RawRow("third_country", _("Third-country nationals"), counter.total(None, "p.third_country")),)),
+            ]
+            counter.units("SELECT case_id FROM stats_person WHERE left_on BETWEEN :start AND :end")
+            results = (
+                (ExitResult.JOB_SEARCHING, N_("Engaged in job searching on leaving"), "p.left_job_searching"),
+                (ExitResult.IN_EDUCATION, N_("In education or training on leaving"), "p.left_in_education"),
+                (ExitResult.QUALIFICATION, N_("Gaining a qualification on leaving"), "p.left_qualification"),
+                (ExitResult.EMPLOYED, N_("In employment, including self-employment, on leaving"), "p.left_employed"),
+            )
+            tables.append(
+                RawTable(
+                    "left.result", "left", _("Participants who left in the period"), "result", _("Result on leaving"),
+                    Relation.SUBSETS, counter.total(None),
+                    tuple(RawRow(str(result), _(msgid), counter.total(None, column)) for result, msgid, column in results),
+                )
+            )
+        finally:
+            counter.close()
+    return RawReport(
+        kind=ReportKind.ESF,
+        title=_("ESF+ report: participants and their results"),
+        period=period,
+        tables=tuple(tables),
+        notes=(
+            _("Each entry into the programme recorded on a case counts once. Age and education are those on entry; education is the highest level completed. Third-country nationals: people with no nationality of an EU member state, stateless people included."),
+            _("Results on leaving are those recorded on the case for the people who left in the period; one person may have several."),
+        ),
+        legal_basis=(
+            _("Regulation (EU) 2021/1057 (European Social Fund Plus), Article 17 and Annex I: common output indicators on participants (point 1) and common immediate result indicators for participants (point 2)."),
+        ),
+    )
+
+
+REPORTS: dict[ReportKind, Callable[[CasesStore, Period, dt.date, str | None], RawReport]] = {
+    ReportKind.SERVICES: services_report,
+    ReportKind.AMIF: amif_report,
+    ReportKind.ESF: esf_report,
+}
