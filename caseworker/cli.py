@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TextIO
 
 from caseworker import __version__
 from caseworker.core.errors import BadInput, CaseworkerError, ValidationFailed
-from caseworker.core.i18n import N_, _, fill, ngettext, set_language
+from caseworker.core.i18n import N_, _, current_language, fill, ngettext, set_language
 from caseworker.core.paths import DataDir
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_WRONG_PASSWORD = 0, 1, 2, 3
@@ -96,6 +96,24 @@ def build_parser() -> argparse.ArgumentParser:
             "--recovery-key-stdin", action="store_true", default=argparse.SUPPRESS,
             help=_("read the recovery key from standard input instead of signing in with --user"),
         )
+
+    stats = commands.add_parser("stats", help=_("anonymised statistics and funder reports"))
+    _global_options(stats, top=False)
+    stats_commands = stats.add_subparsers(dest="stats_command", metavar="ACTION", parser_class=_Parser, required=True)
+    stats_export = stats_commands.add_parser(
+        "export", help=_("write a report of whole months: only counts, every small one suppressed")
+    )
+    _global_options(stats_export, top=False)
+    _user_options(stats_export)
+    stats_export.add_argument("--out", metavar="FILE", required=True, help=_("the file to write (.csv, .xlsx or .pdf)"))
+    stats_export.add_argument("--from", dest="start", metavar="DATE", help=_("the first month: 2026-07 or 2026-07-01"))
+    stats_export.add_argument("--to", dest="end", metavar="DATE", help=_("the last month: 2026-09 or 2026-09-30"))
+    stats_export.add_argument("--period", metavar="PERIOD", help=_("a month, quarter or year instead: 2026-07, 2026-Q3, 2026"))
+    stats_export.add_argument("--report", choices=["services", "amif", "esf"], default="services")
+    stats_export.add_argument("--format", choices=["csv", "xlsx", "pdf"], help=_("the format (default: from the file name)"))
+    stats_export.add_argument(
+        "--min-cell", type=int, default=10, metavar="K", help=_("the smallest count shown; smaller ones are suppressed (at least 5; default 10)")
+    )
 
     users = commands.add_parser(
         "users", help=_("manage the accounts: add, list, disable, enable, reset passwords, change roles")
@@ -226,6 +244,8 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         return _directory(args, data_dir, stdout)
     if args.command == "backup":
         return _backup(args, data_dir, stdin, stdout, stderr)
+    if args.command == "stats":
+        return _stats(args, data_dir, stdin, stdout)
     raise UsageError(problem=args.command)
 
 
@@ -300,7 +320,6 @@ def _directory_search(store: Any, args: argparse.Namespace, stdout: TextIO) -> i
     import json
 
     from caseworker.core.directory import records, search
-    from caseworker.core.i18n import current_language
 
     if args.limit < 1:
         raise BadInput(N_("--limit takes a whole number from 1 up."))
@@ -388,6 +407,47 @@ def _backup(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: 
     except BaseException:
         _end_progress(stderr)
         raise
+
+
+def _stats(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: TextIO) -> int:
+    import datetime as dt
+
+    from caseworker.core.services import accounts
+    from caseworker.core.services.stats import make_report
+    from caseworker.core.stats import periods
+    from caseworker.core.stats.model import ReportKind
+    from caseworker.reports.stats_export import ExportFormat, format_for, write_report
+    from caseworker.reports.stats_text import report_words
+
+    out = Path(args.out)
+    fmt = ExportFormat(args.format) if args.format else format_for(out)
+    if fmt is None:
+        raise BadInput(N_("Give the format with --format csv, xlsx or pdf, or end the file name in one of them."))
+    today = dt.date.today()
+    if args.period and (args.start or args.end):
+        raise BadInput(N_("Give either --period or --from and --to, not both."))
+    if args.period:
+        period = periods.parse(args.period)
+    elif args.start or args.end:
+        if not (args.start and args.end):
+            raise BadInput(N_("Give both --from and --to."))
+        period = periods.months(periods.bound(args.start, end=False), periods.bound(args.end, end=True))
+    else:
+        period = periods.last_quarter(today)
+    signed_in = accounts.sign_in(data_dir, _required_user(args), _read_password(args, stdin))
+    try:
+        report = make_report(signed_in, ReportKind(args.report), period, min_cell=args.min_cell, today=today)
+    finally:
+        signed_in.close()
+    if fmt is ExportFormat.PDF:
+        from caseworker.reports.qt import document_application
+
+        document_application()
+    write_report(report, out, fmt, current_language())
+    print(fill(_("{report}, {period}: written to {path}."), report=report.title, period=report.period.label, path=out), file=stdout)
+    for line in report_words(report).protection:
+        print(line, file=stdout)
+    return EXIT_OK
 
 
 def _end_progress(stderr: TextIO) -> None:

@@ -3,8 +3,10 @@ renamed over it. Shared by every PDF and DOCX the app writes."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF
@@ -57,3 +59,18 @@ def failed_write(exc: OSError, partial: Path, out: Path) -> Exception:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return ReadOnlyDataDir(folder=str(out.parent))
     return DiskFull()
+
+
+@contextlib.contextmanager
+def written_whole(out: Path) -> Iterator[Path]:
+    """The partial file to write ``out`` through: put in place when the block ends, removed if
+    anything in the block fails, so that no half-written document is ever left behind."""
+    partial = partial_for(out)
+    try:
+        yield partial
+    except OSError as exc:
+        raise failed_write(exc, partial, out) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finish(partial, out)

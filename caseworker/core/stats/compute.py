@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from caseworker.core.db import CasesStore
-from caseworker.core.directory.taxonomy import BY_CODE, CATEGORIES
+from caseworker.core.directory.taxonomy import CATEGORIES
 from caseworker.core.i18n import N_, _, format_year_month
 from caseworker.core.labels import label, region_label
 from caseworker.core.models.enums import ExitResult, Gender, LabourStatus, LegalStatus, ReferralOutcome
 from caseworker.core.reference import REGIONS, country_codes, nationality_region
 from caseworker.core.stats.model import Period, RawReport, RawRow, RawTable, Relation, ReportKind
+
+# Said in every report: who is never in it.
+CONSENT_NOTE = N_("People who have not consented to anonymised statistics, or withdrew their consent, are left out of every count.")
 
 NOT_RECORDED = "not_recorded"
 
@@ -310,6 +313,7 @@ def services_report(store: CasesStore, period: Period, today: dt.date, host_lang
         tables=tuple(tables),
         notes=(
             _("People served: everyone with a meeting or a service delivered in the period, counted once in each table, and once in each month they were served in (so the months add up to more than the total)."),
+            _(CONSENT_NOTE),
             _("Services delivered: each step of a pathway done in the period. Referrals: each referral made in the period, with its outcome as recorded when the report was made."),
             _("Age is the age on the last day of the period. The region is that of the person's nationality (a nationality outside the EU first); the legal status is the latest recorded."),
         ),
@@ -370,6 +374,7 @@ def amif_report(store: CasesStore, period: Period, today: dt.date, host_language
         period=period,
         tables=tuple(tables),
         notes=(
+            _(CONSENT_NOTE),
             _("Participants: everyone with a meeting or a service delivered in the period. A language course, civic orientation or individual professional guidance (a CV and cover letter, interview preparation or mentoring pathway) counts when a pathway in that category was under way or a service in it was delivered in the period."),
             _("Improved by at least one CEFR level: a later assessment of the same language, made in the period, at a higher level than an earlier one. Recognition: an application made in the period for a qualification from a country outside the EU."),
         ),
@@ -442,6 +447,7 @@ def esf_report(store: CasesStore, period: Period, today: dt.date, host_language:
         period=period,
         tables=tuple(tables),
         notes=(
+            _(CONSENT_NOTE),
             _("Each entry into the programme recorded on a case counts once. Age and education are those on entry; education is the highest level completed. Third-country nationals: people with no nationality of an EU member state, stateless people included."),
             _("Results on leaving are those recorded on the case for the people who left in the period; one person may have several."),
         ),
