@@ -66,7 +66,7 @@ def a_person(
     withdrawn: dt.date | None = None,
     met: Sequence[dt.date] = (JULY,),
     gender: Gender = Gender.WOMAN,
-    born: PartialDate = PartialDate(1990, 3, 1),
+    born: PartialDate = PartialDate(1990, 3, 1),  # noqa: B008 - frozen
     nationalities: tuple[str, ...] = ("SY",),
     stateless: bool = False,
     status: LegalStatus | None = LegalStatus.REFUGEE,
