@@ -51,24 +51,13 @@ def report_words(report: Report) -> ReportWords:
     k = report.min_cell
     # TRANSLATORS: shown in a statistics table instead of a count that is hidden to protect people
     marker = pgettext("statistics", "suppressed")
+    hidden = report.suppressed_primary + report.suppressed_secondary
     protection = [
         fill(_("Counts from 1 to {largest} are not shown: so small a group could identify someone."), largest=k - 1),
+        # One number for both kinds: which hidden counts are the small ones is itself worth hiding.
         fill(
-            ngettext(
-                "{count} count was hidden because it was below {k}.",
-                "{count} counts were hidden because they were below {k}.",
-                report.suppressed_primary,
-            ),
-            count=report.suppressed_primary,
-            k=k,
-        ),
-        fill(
-            ngettext(
-                "{count} more count was hidden so that the hidden counts cannot be worked out from the others.",
-                "{count} more counts were hidden so that the hidden counts cannot be worked out from the others.",
-                report.suppressed_secondary,
-            ),
-            count=report.suppressed_secondary,
+            ngettext("{count} count in this report is hidden.", "{count} counts in this report are hidden.", hidden),
+            count=hidden,
         ),
     ]
     method = (

@@ -8,13 +8,14 @@ relations of `model.Relation` known to the reader:
   zero from a hidden one, so every hidden count may be anything from 0 up.
 - PARTITION: more rows are hidden, smallest first, until the hidden rows add up to at least K.
   Each hidden row can then be anything from 0 to that sum.
-- COVERS: a single hidden row is at least the total less the rows shown; rows are hidden until
-  the shown ones add up to at least K, so that its range stays K wide.
+- COVERS: a hidden row is at least the total less the rows shown, and at most the total. Every
+  row shown is then 0 or at least K (zeros go with the first rule), so a lone hidden row still
+  ranges over at least K: nothing more to hide.
 - SUBSETS and rows that are part of another row: a row is hidden if what it leaves of its whole
   (the total, or the row it is part of) is from 1 to K-1 — "12 unemployed, of whom 11 long-term"
   would show one person; and a part of a hidden row is hidden.
 
-Every hidden row's range is then at least K wide, which tests/unit/test_stats_attack.py checks
+Every hidden row's range is then at least K wide, which tests/unit/test_stats_suppression.py checks
 by linear programming over everything an export shows. Totals are never hidden for the sake of
 another cell (a total of at least K is always shown), so tables of one measure never need to be
 protected together: one-way tables that share a total constrain each other only through it.
@@ -24,7 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from caseworker.core.stats.model import DEFAULT_MIN_CELL, LOWEST_MIN_CELL, Cell, RawReport, RawTable, Relation, Report, Table
+from caseworker.core.stats.model import (
+    DEFAULT_MIN_CELL,
+    LOWEST_MIN_CELL,
+    Cell,
+    RawReport,
+    RawTable,
+    Relation,
+    Report,
+    Table,
+)
 
 
 def check_min_cell(min_cell: int) -> int:
@@ -94,17 +104,13 @@ def _hidden_rows(table: RawTable, k: int) -> tuple[set[str], int]:
             if row.count == 0 and row.key not in hidden:
                 hidden.add(row.key)
                 changed = True
-        shown = sorted((row for row in whole if row.key not in hidden), key=lambda row: (row.count, row.key))
         if table.relation is Relation.PARTITION:
+            shown = sorted((row for row in whole if row.key not in hidden), key=lambda row: (row.count, row.key))
             hidden_sum = sum(row.count for row in whole if row.key in hidden)
             while hidden_sum < k and shown:
                 row = shown.pop(0)
                 hidden.add(row.key)
                 hidden_sum += row.count
-                changed = True
-        elif table.relation is Relation.COVERS and sum(1 for row in whole if row.key in hidden) == 1:
-            if sum(row.count for row in shown) < k and shown:
-                hidden.add(shown[0].key)
                 changed = True
     return hidden, primary
 
