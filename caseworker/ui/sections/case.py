@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QPlainTextEdit, QSpacerItem, QVBoxLayout, QWidget
 
 from caseworker.core.errors import Problem
 from caseworker.core.i18n import N_, _, format_date
@@ -99,20 +99,18 @@ class CaseSection(QWidget):
         self.rows.add(N_("Closed on"), self.closed_on, "closed_on")
         self.rows.add(N_("Reason for closing"), self.closure_reason, "closure_reason")
         self.rows.add(N_("Note on closing"), self.closure_note, "closure_note")
-        programme = QFormLayout()
-        programme.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.programme_rows = FormRows(programme)
-        self.programme_rows.add(N_("Entered the programme on"), self.entered_on, "entered_on")
-        self.programme_rows.add(N_("On the labour market at entry"), self.entry_labour_status, "entry_labour_status")
-        self.programme_rows.add(N_("Left the programme on"), self.left_on, "left_on")
+        # In the same form, so that its fields line up with the case's.
+        form.addItem(QSpacerItem(0, self.fontMetrics().lineSpacing()))
+        form.addRow(self.programme_title)
+        self.programme_rows = FormRows(form)
+        self.programme_rows.add(N_("Entered on"), self.entered_on, "entered_on")
+        self.programme_rows.add(N_("Labour market at entry"), self.entry_labour_status, "entry_labour_status")
+        self.programme_rows.add(N_("Left on"), self.left_on, "left_on")
         for result, box in self.left_results.items():
             self.programme_rows.add(_RESULT_TEXT[result], box, f"left_results.{result.value}", labelled=False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
-        layout.addSpacing(self.fontMetrics().lineSpacing())
-        layout.addWidget(self.programme_title)
-        layout.addLayout(programme)
         layout.addStretch(1)
 
         self.status.currentIndexChanged.connect(self._on_status_changed)
