@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 
-from PySide6.QtCore import QLockFile, QSettings, Qt, QTimer
+from PySide6.QtCore import QLockFile, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caseworker import APP_NAME, __version__
@@ -163,6 +163,9 @@ class CaseworkerApp:
         window, self.window = self.window, None
         window.close_without_asking()
         window.deleteLater()
+        # Work still reading the store off the GUI thread (a report, the follow-ups) ends first:
+        # its connection must not be closed under it.
+        QThreadPool.globalInstance().waitForDone(30_000)
         self.signed_in.close()
         self.signed_in = None
         for lookup in list(self.directory_windows):

@@ -206,6 +206,13 @@ class MainWindow(QMainWindow):
         self.users_action.setObjectName("manageUsers")
         self.users_action.triggered.connect(self.show_users)
         self.users_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        # Statistics for funders are made by coordinators (shared/DESIGN.md); a hidden action's
+        # shortcut does nothing either.
+        self.statistics_action = QAction(self, shortcut=QKeySequence("Ctrl+Shift+S"))
+        self.statistics_action.setObjectName("showStatistics")
+        self.statistics_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.statistics_action.triggered.connect(lambda: self.show_statistics())
+        self.stats_window: Any = None
         # Backups hold every case: a coordinator's task (shared/DESIGN.md).
         self.backup_action = QAction(self)
         self.backup_action.setObjectName("makeBackup")
@@ -242,6 +249,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.find_action)
         self.view_menu.addAction(self.directory_action)
         self.view_menu.addAction(self.users_action)
+        self.view_menu.addAction(self.statistics_action)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.backup_action)
         self.view_menu.addAction(self.verify_backup_action)
@@ -270,6 +278,7 @@ class MainWindow(QMainWindow):
         self.reopen_action.setText(_("&Reopen case"))
         self.cv_action.setText(_("CV &draft…"))
         self.users_action.setText(_("&Users…"))
+        self.statistics_action.setText(_("&Statistics and reports…"))
         self.backup_action.setText(_("Make a &backup…"))
         self.verify_backup_action.setText(_("Chec&k a backup…"))
         self.quit_action.setText(_("&Quit"))
@@ -306,6 +315,8 @@ class MainWindow(QMainWindow):
         )
         self.case_list.retranslate()
         self.editor.retranslate()
+        if self.stats_window is not None:
+            self.stats_window.retranslate()
 
     def _update_actions(self, *_args: Any) -> None:
         editing = self.right.currentWidget() is self._editor_pane
@@ -572,13 +583,20 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if getattr(self, "_closing_for_lock", False):
             self._save_layout()
+            self._close_statistics()
             event.accept()
             return
         if not self._may_leave_case():
             event.ignore()
             return
         self._save_layout()
+        self._close_statistics()
         event.accept()
+
+    def _close_statistics(self) -> None:
+        # Its own window, but it belongs to this sign-in: it goes with the main window.
+        if self.stats_window is not None:
+            self.stats_window.close()
 
     def sign_out(self) -> None:
         if self._directory is not None:
@@ -634,6 +652,19 @@ class MainWindow(QMainWindow):
                 path=info.path, date=format_date(info.created_at.date()), cases=info.cases, services=info.services,
             ),
         )
+
+    def show_statistics(self) -> None:
+        """The coordinator's statistics and funder reports, in their own window; opened again, the
+        same window comes to the front with the report last made."""
+        from caseworker.ui.stats_window import StatsWindow
+
+        if not signed_in_role_is_coordinator(self._signed_in):
+            return
+        if self.stats_window is None:
+            self.stats_window = StatsWindow(self._signed_in, self._settings, self)
+        self.stats_window.show()
+        self.stats_window.raise_()
+        self.stats_window.activateWindow()
 
     def show_users(self) -> None:
         from caseworker.ui.users_dialog import UsersDialog

@@ -108,7 +108,7 @@ FROM case_file c JOIN person p ON p.id = c.person_id
 WHERE {_CONSENTED}
 """
 
-_TEMP_TABLES = ("stats_region", "stats_person", "stats_served", "stats_unit")
+_TEMP_TABLES = ("stats_region", "stats_person", "stats_served", "stats_unit", "stats_flag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +195,7 @@ class _Counter:
         )
         self._run(_PEOPLE)
         connection.exec_driver_sql("CREATE INDEX temp.stats_person_case ON stats_person (case_id)")
+        connection.exec_driver_sql("CREATE INDEX temp.stats_person_person ON stats_person (person_id)")
         # The people served in the period: a meeting held or a service delivered on one of their cases.
         self._run(
             """CREATE TEMP TABLE stats_served AS
@@ -312,8 +313,8 @@ def services_report(store: CasesStore, period: Period, today: dt.date, host_lang
         period=period,
         tables=tuple(tables),
         notes=(
-            _("People served: everyone with a meeting or a service delivered in the period, counted once in each table, and once in each month they were served in (so the months add up to more than the total)."),
             _(CONSENT_NOTE),
+            _("People served: everyone with a meeting or a service delivered in the period, counted once in each table, and once in each month they were served in (so the months add up to more than the total)."),
             _("Services delivered: each step of a pathway done in the period. Referrals: each referral made in the period, with its outcome as recorded when the report was made."),
             _("Age is the age on the last day of the period. The region is that of the person's nationality (a nationality outside the EU first); the legal status is the latest recorded."),
         ),
@@ -326,22 +327,42 @@ def amif_report(store: CasesStore, period: Period, today: dt.date, host_language
     with store.read() as session:
         counter = _Counter(session.connection(), period, today)
         try:
+            # Who took part in what, as sets first: one pass over the pathways and the events of
+            # the period each, not a search per person.
+            counter.connection.exec_driver_sql(
+                "CREATE TEMP TABLE stats_flag (person_id INTEGER, flag TEXT, PRIMARY KEY (person_id, flag))"
+            )
+            for flag, codes in (
+                ("language_course", ("language-course",)),
+                ("civic_orientation", ("civic-orientation",)),
+                ("guidance", GUIDANCE),
+            ):
+                listed = ", ".join(f"'{code}'" for code in codes)
+                counter._run(
+                    f"""INSERT OR IGNORE INTO stats_flag
+                        SELECT p.person_id, '{flag}' FROM pathway w JOIN stats_person p ON p.case_id = w.case_id
+                        WHERE w.category IN ({listed}) AND w.started_on <= :end
+                          AND (w.ended_on IS NULL OR w.ended_on >= :start)
+                        UNION
+                        SELECT p.person_id, '{flag}' FROM service_event e JOIN stats_person p ON p.case_id = e.case_id
+                        WHERE e.category IN ({listed}) AND e.occurred_on BETWEEN :start AND :end"""
+                )
             counter.units(
                 f"""SELECT s.person_id AS person_id, min(p.case_id) AS case_id,
-                      max({_in_category("('language-course')")}) AS language_course,
-                      max({_in_category("('civic-orientation')")}) AS civic_orientation,
-                      max({_in_category("(" + ", ".join(f"'{c}'" for c in GUIDANCE) + ")")}) AS guidance,
-                      max(EXISTS (
+                      {_flag("language_course")} AS language_course,
+                      {_flag("civic_orientation")} AS civic_orientation,
+                      {_flag("guidance")} AS guidance,
+                      EXISTS (
                           SELECT 1 FROM language_skill a JOIN language_skill b
                             ON b.person_id = a.person_id AND b.language = a.language
                           WHERE a.person_id = s.person_id AND NOT a.mother_tongue AND NOT b.mother_tongue
                             AND b.assessed_on BETWEEN :start AND :end AND a.assessed_on < b.assessed_on
                             AND a.level IS NOT NULL AND b.level > a.level
-                            AND (:host IS NULL OR a.language = :host))) AS improved,
-                      max(EXISTS (
+                            AND (:host IS NULL OR a.language = :host)) AS improved,
+                      EXISTS (
                           SELECT 1 FROM qualification q LEFT JOIN stats_region r ON r.code = q.country
                           WHERE q.person_id = s.person_id AND q.applied_on BETWEEN :start AND :end
-                            AND q.country IS NOT NULL AND COALESCE(r.region, '') <> 'eu')) AS recognition
+                            AND q.country IS NOT NULL AND COALESCE(r.region, '') <> 'eu') AS recognition
                    FROM (SELECT DISTINCT person_id FROM stats_served) s
                    JOIN stats_person p ON p.person_id = s.person_id
                    GROUP BY s.person_id""",
@@ -384,16 +405,9 @@ def amif_report(store: CasesStore, period: Period, today: dt.date, host_language
     )
 
 
-def _in_category(codes: str) -> str:
-    """SQL: the person had a pathway in one of the categories under way in the period, or a service
-    in one of them delivered in the period."""
-    return f"""(EXISTS (
-        SELECT 1 FROM pathway w JOIN stats_person q ON q.case_id = w.case_id
-        WHERE q.person_id = s.person_id AND w.category IN {codes}
-          AND w.started_on <= :end AND (w.ended_on IS NULL OR w.ended_on >= :start))
-      OR EXISTS (
-        SELECT 1 FROM service_event e JOIN stats_person q ON q.case_id = e.case_id
-        WHERE q.person_id = s.person_id AND e.category IN {codes} AND e.occurred_on BETWEEN :start AND :end))"""
+def _flag(flag: str) -> str:
+    """SQL: the person ``s`` is in the set ``flag`` of stats_flag."""
+    return f"EXISTS (SELECT 1 FROM stats_flag f WHERE f.person_id = s.person_id AND f.flag = '{flag}')"
 
 
 def esf_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
