@@ -2,7 +2,9 @@
 
 The people are invented: common given and family names from the countries most people seeking
 protection in Europe come from, written in their own script and in Latin letters
-(resources/demo/names.json), with the facts an employment project records about them.
+(resources/demo/names.json), with the facts an employment project records about them, and the
+pathways, referrals and service events that the services in services/pathways.py would have
+written for them (resources/demo/pathways.json has their words).
 
 Everything is drawn from one ``random.Random(seed)`` and dated relative to ``clock().date()``,
 so the same seed and the same clock give the same case files. Rows are written with bulk inserts
@@ -26,7 +28,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from caseworker.core.directory.records import all_service_ids, get_services
 from caseworker.core.directory.starter import load_starter
+from caseworker.core.directory.store import DirectoryStore
+from caseworker.core.directory.taxonomy import BY_CODE
 from caseworker.core.errors import BadInput, CaseworkerError
 from caseworker.core.i18n import N_
 from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams
@@ -39,8 +44,12 @@ from caseworker.core.models import (
     LegalStatusRecord,
     Meeting,
     Nationality,
+    Pathway,
+    PathwayStep,
     Person,
     Qualification,
+    Referral,
+    ServiceEvent,
     UserAccount,
     WorkExperience,
 )
@@ -50,16 +59,22 @@ from caseworker.core.models.enums import (
     ClosureReason,
     ConsentMethod,
     ConsentScope,
+    EventKind,
     Gender,
     GoalStatus,
     LabourStatus,
     LegalStatus,
     MeetingKind,
+    PathwayStatus,
     RecognitionStatus,
+    ReferralOutcome,
+    ReferralStatus,
     Role,
+    StepStatus,
     WorkAuthorisation,
 )
 from caseworker.core.paths import DataDir
+from caseworker.core.pathways.templates import load_templates
 from caseworker.core.resources import resource
 from caseworker.core.services import accounts
 from caseworker.core.services.cases import utc_now
@@ -131,6 +146,7 @@ def create_demo(
     try:
         # The starter directory first: demo data is for exploring "where to go" too.
         load_starter(data_dir)
+        services = _referral_services(data_dir)
         with signed_in.store.write() as session:
             staff = [
                 UserAccount(username=name, display_name=display, role=Role.CASEWORKER, active=True, created_at=now)
@@ -142,7 +158,7 @@ def create_demo(
         rng = _Draws(seed)
         # Opening dates first, sorted, so that ids and references follow the calendar.
         opened = sorted(today - dt.timedelta(days=int(HISTORY_DAYS * rng.random() ** 1.2)) for _ in range(cases))
-        maker = _CaseMaker(rng, data, now, caseworker_ids, signed_in.user.id)
+        maker = _CaseMaker(rng, data, now, caseworker_ids, signed_in.user.id, services)
         done = 0
         while done < cases:
             batch = opened[done : done + CHUNK]
@@ -156,6 +172,43 @@ def create_demo(
     finally:
         signed_in.close()
     return DemoSummary(cases=cases, users=1 + len(caseworker_ids), seed=seed)
+
+
+@dataclass(frozen=True)
+class _Service:
+    """A service of the directory as a referral keeps it."""
+
+    categories: tuple[str, ...]
+    snapshot: dict[str, str]  # the referral's columns, as pathways.refer fills them
+
+
+def _referral_services(data_dir: DataDir) -> list[_Service]:
+    """The active services of the data folder's directory, read once for every referral."""
+    store = DirectoryStore.open(data_dir.directory_db, read_only=True)
+    try:
+        with store.read() as session:
+            ids = all_service_ids(session)
+        entries = get_services(store, ids)
+    finally:
+        store.dispose()
+    return [
+        _Service(
+            categories=tuple(code for code in entry.categories if code in BY_CODE),
+            snapshot={
+                "service_id": entry.id,
+                "service_name": entry.name,
+                "organization_name": entry.organization_name,
+                "address": ", ".join(part for part in (*entry.address_lines, entry.postal_code, entry.city) if part),
+                "phone": "; ".join(phone.number for phone in entry.phones),
+                "email": entry.email,
+                "url": entry.url,
+                "hours": "; ".join(entry.schedule_lines),
+                "documents": "; ".join(entry.required_documents),
+            },
+        )
+        for entry in entries
+        if entry.active
+    ]
 
 
 def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -178,7 +231,12 @@ def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     for key in keys:
         values = [row[key] for row in rows]
         process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
-        columns.append(list(map(process, values)) if process else values)
+        if process:
+            # A column holds few different values (days, vocabularies), and a bind processor
+            # gives the same result for the same value: each is processed once.
+            processed = {value: process(value) for value in set(values)}
+            values = [processed[value] for value in values]
+        columns.append(values)
     if compiled.positiontup:
         connection.exec_driver_sql(compiled.string, list(zip(*columns)))
     else:  # a dialect with named parameters
@@ -263,6 +321,27 @@ class _Occupation:
 
 
 @dataclass(frozen=True)
+class _StepPlan:
+    key: str
+    title: str  # msgid
+    due_days: int | None
+    category: str | None  # what its service event counts: the step's first suggestion, else the pathway's
+    suggest: tuple[str, ...]  # categories a caseworker may refer to at this step
+    skipped: float  # how often the step is skipped
+
+
+@dataclass(frozen=True)
+class _PathwayPlan:
+    """A shipped pathway template, as the demo walks people through it."""
+
+    id: str
+    title: str  # msgid
+    category: str | None  # as start_pathway sets it: the template's first category
+    steps: tuple[_StepPlan, ...]
+    outcomes: list[str]  # what a caseworker writes when a step is done
+
+
+@dataclass(frozen=True)
 class _DemoData:
     origins: _Weighted[_Origin]
     occupations: dict[str, _Weighted[_Occupation]]  # by tier
@@ -283,6 +362,11 @@ class _DemoData:
     streets: list[str]
     places: list[str]
     caseworkers: list[tuple[str, str]]
+    pathways: dict[str, _PathwayPlan]
+    skipped_notes: list[str]
+    drop_reasons: list[str]
+    drop_reasons_on_closing: dict[str, list[str]]
+    referral_notes: list[str]
 
 
 def _load(name: str) -> Any:
@@ -346,6 +430,7 @@ def _demo_data() -> _DemoData:
         )
         by_tier.setdefault(occupation.tier, []).append((occupation, job["weight"]))
     host = work["host"]
+    words = _load("pathways.json")
     return _DemoData(
         origins=_Weighted(origins),
         occupations={tier: _Weighted(jobs) for tier, jobs in by_tier.items()},
@@ -366,7 +451,31 @@ def _demo_data() -> _DemoData:
         streets=host["streets"],
         places=host["places"],
         caseworkers=[(name, display) for name, display in work["caseworkers"]],
+        pathways=_pathway_plans(words),
+        skipped_notes=words["skipped_notes"],
+        drop_reasons=words["drop_reasons"],
+        drop_reasons_on_closing=words["drop_reasons_on_closing"],
+        referral_notes=words["referral_notes"],
     )
+
+
+def _pathway_plans(words: dict[str, Any]) -> dict[str, _PathwayPlan]:
+    """The shipped templates (an organisation's own are not there yet when the demo is made)."""
+    outcomes, skipped = words["step_outcomes"], words["often_skipped"]
+    plans = {}
+    for template in load_templates().templates:
+        category = template.categories[0] if template.categories else None
+        steps = tuple(
+            _StepPlan(
+                step.id, step.title, step.due_days, step.suggest[0] if step.suggest else category, step.suggest,
+                skipped.get(f"{template.id}/{step.id}", skipped["_any"]),
+            )
+            for step in template.steps
+        )
+        plans[template.id] = _PathwayPlan(
+            template.id, template.title, category, steps, outcomes.get(template.id, []) + outcomes["any"]
+        )
+    return plans
 
 
 # --- the vocabularies' plausible mixes ----------------------------------------------------------
@@ -460,6 +569,19 @@ _FULL_WORK_RIGHTS = {
     LegalStatus.TEMPORARY_PROTECTION,
     LegalStatus.FAMILY_REUNIFICATION,
 }
+_UNSETTLED = {LegalStatus.ASYLUM_SEEKER, LegalStatus.UNDOCUMENTED, LegalStatus.OTHER}
+_PATHWAY_COUNT = _Weighted([(1, 58), (2, 32), (3, 10)])
+_REFERRAL_COUNT = _Weighted([(0, 30), (1, 34), (2, 23), (3, 13)])
+# How fast a person goes from step to step, as a factor on the template's follow-up intervals.
+_PACE = (0.5, 0.8, 1.0, 1.0, 1.3, 1.7, 2.5)
+_DROPPED = 0.15
+_ENDS_WELL = {ClosureReason.EMPLOYED, ClosureReason.IN_EDUCATION, ClosureReason.GOALS_MET}
+_OUTCOME_AFTER_ATTENDING = _Weighted(
+    [(ReferralOutcome.ENROLLED, 35), (ReferralOutcome.ACCEPTED, 35), (ReferralOutcome.REFUSED, 15), (ReferralOutcome.OTHER, 15)]
+)
+_OUTCOME_WITHOUT_ATTENDING = _Weighted(
+    [(ReferralOutcome.NO_SHOW, 60), (ReferralOutcome.REFUSED, 20), (ReferralOutcome.OTHER, 20)]
+)
 _ASCII = str.maketrans({"ı": "i", "ß": "ss", "'": "", "-": "", " ": "."})
 
 _TABLES: tuple[Table, ...] = tuple(
@@ -476,13 +598,30 @@ _TABLES: tuple[Table, ...] = tuple(
         ConsentRecord,
         Goal,
         Meeting,
+        # Rows are inserted in this order: a pathway before its steps, a step before the
+        # referrals made at it, both before the service events that point at them.
+        Pathway,
+        PathwayStep,
+        Referral,
+        ServiceEvent,
     )
 )
-_PERSON, _CASE, _NATIONALITY, _LANGUAGE, _LEGAL, _EDUCATION, _QUALIFICATION, _EXPERIENCE, _CONSENT, _GOAL, _MEETING = _TABLES
+(
+    _PERSON, _CASE, _NATIONALITY, _LANGUAGE, _LEGAL, _EDUCATION, _QUALIFICATION, _EXPERIENCE, _CONSENT, _GOAL, _MEETING,
+    _PATHWAY, _STEP, _REFERRAL, _EVENT,
+) = _TABLES
+
+
+# Spans of up to four years, made once: adding days to dates is most of what the demo does.
+_DAY_SPANS = tuple(dt.timedelta(days=n) for n in range(4 * 366))
 
 
 def _days(n: int) -> dt.timedelta:
-    return dt.timedelta(days=n)
+    return _DAY_SPANS[n] if 0 <= n < len(_DAY_SPANS) else dt.timedelta(days=n)
+
+
+def _occurred_on(event: dict[str, Any]) -> dt.date:
+    return event["occurred_on"]  # type: ignore[no-any-return]
 
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
@@ -510,13 +649,32 @@ class _Person:
     qualification: str = ""
     qualification_pending: bool = False
     host_level: int | None = None  # index in _CEFR of the latest assessment
+    host_assessed_on: dt.date | None = None
+    host_assessments: int = 0
+    legal: LegalStatus | None = None  # the current status
+    sharing_from: dt.date | None = None  # None: no consent to sharing
+    sharing_until: dt.date | None = None  # withdrawn on
+
+    def may_share(self, on: dt.date) -> bool:
+        """As pathways.refer decides: consent to sharing given by that day and not withdrawn by it."""
+        return (
+            self.sharing_from is not None
+            and self.sharing_from <= on
+            and (self.sharing_until is None or self.sharing_until > on)
+        )
 
 
 class _CaseMaker:
     """Rows for one chunk of cases at a time, from one random stream."""
 
     def __init__(
-        self, rng: random.Random, data: _DemoData, now: dt.datetime, caseworker_ids: list[int], coordinator_id: int
+        self,
+        rng: random.Random,
+        data: _DemoData,
+        now: dt.datetime,
+        caseworker_ids: list[int],
+        coordinator_id: int,
+        services: Sequence[_Service] = (),
     ) -> None:
         self.rng = rng
         self.data = data
@@ -528,6 +686,11 @@ class _CaseMaker:
         self.next_id = {table: 1 for table in _TABLES if table not in (_PERSON, _CASE, _NATIONALITY)}
         self.references: dict[int, int] = {}
         self.rows: dict[Table, list[dict[str, Any]]] = {}
+        # The services a referral in each category can go to; a category without any gets none.
+        self.served: dict[str, list[_Service]] = {}
+        for service in services:
+            for code in service.categories:
+                self.served.setdefault(code, []).append(service)
 
     def make(self, opened: Sequence[dt.date], first_id: int) -> dict[Table, list[dict[str, Any]]]:
         self.rows = {table: [] for table in _TABLES}
@@ -579,6 +742,7 @@ class _CaseMaker:
         self._consents(person)
         self._goals(person, reason)
         last_contact = self._meetings(person, closed_on, assigned_to)
+        self._pathways_and_referrals(person, closed_on, reason, status is CaseStatus.ON_HOLD, assigned_to)
 
         year = opened_on.year
         self.references[year] = self.references.get(year, 0) + 1
@@ -738,7 +902,8 @@ class _CaseMaker:
         level = min(_FIRST_HOST_LEVEL.pick(rng), ceiling)
         for _ in range(rng.choice((1, 1, 2, 2, 3))):
             self._language(person, self.data.host_language, _CEFR[level], False, on)
-            person.host_level = level
+            person.host_level, person.host_assessed_on = level, on
+            person.host_assessments += 1
             on += _days(rng.randint(120, 300))
             if on > today or level == len(_CEFR) - 1:
                 break
@@ -801,6 +966,7 @@ class _CaseMaker:
         self, person: _Person, status: LegalStatus, work: WorkAuthorisation, permit_from: dt.date | None,
         permit_until: dt.date | None, work_from: dt.date | None, work_until: dt.date | None, note: str = "",
     ) -> None:
+        person.legal = status  # the last one written is the current one
         self._add(
             _LEGAL,
             {
@@ -954,6 +1120,8 @@ class _CaseMaker:
             r = rng.random()
             given = r >= refused
             withdrawn_on = self._day_between(person.opened_on, today) if given and r < refused + withdrawn else None
+            if scope is ConsentScope.SHARING and given:
+                person.sharing_from, person.sharing_until = person.opened_on, withdrawn_on
             self._add(
                 _CONSENT,
                 {
@@ -1013,3 +1181,275 @@ class _CaseMaker:
                 },
             )
         return max(day for day, _note in days if day <= today)
+
+    # --- pathways, referrals and the service events they write ---
+
+    def _pathways_and_referrals(
+        self, person: _Person, closed_on: dt.date | None, reason: ClosureReason | None, on_hold: bool,
+        assigned_to: int | None,
+    ) -> None:
+        """What the caseworker did with the person, in the rows and service events that
+        services/pathways.py writes for each action. A closed case has no pathway under way."""
+        rng = self.rng
+        end = closed_on or self.today
+        who = assigned_to or self.coordinator_id
+        events: list[dict[str, Any]] = []
+        at_steps: list[tuple[dt.date, str, int | None]] = []  # referrals steps suggested: (day, category, step id)
+        started = person.opened_on + _days(rng.randint(0, min(14, (end - person.opened_on).days)))
+        for template_id in self._choose(self._pathway_needs(person, reason), _PATHWAY_COUNT.pick(rng)):
+            if started > end:
+                break
+            plan = self.data.pathways[template_id]
+            completed_on = self._pathway(person, plan, started, end, reason, on_hold, who, events, at_steps)
+            if completed_on is not None and template_id == "language-course":
+                self._assessment_after_course(person, completed_on, end)
+            started += _days(rng.randint(7, 240))
+        self._referrals(person, end, who, events, at_steps)
+        # Numbered in the order they happened (the sort is stable: a start stays before its first step).
+        events.sort(key=_occurred_on)
+        rows, next_id = self.rows[_EVENT], self.next_id[_EVENT]
+        for number, event in enumerate(events, next_id):
+            event["id"] = number
+            rows.append(event)
+        self.next_id[_EVENT] = next_id + len(events)
+
+    def _pathway_needs(self, person: _Person, reason: ClosureReason | None) -> list[tuple[str, float]]:
+        level = person.host_level
+        needs = [
+            ("language-course", 80 if level is None or level <= 1 else 10 if level == 2 else 3),
+            ("cv-cover-letter", 40),
+            ("interview-preparation", 25),
+            ("recognition", 45 if person.qualification_pending else 2),
+            ("work-permit-contract", 25 if reason is ClosureReason.EMPLOYED else 6),
+            ("mentoring", 20),
+            ("training-internship-volunteering", 20 if person.opened_on.year - person.born.year < 30 else 8),
+            ("legal-guidance", 18 if person.legal in _UNSETTLED else 5),
+            ("labour-rights", 1.5),
+            ("entrepreneurship", 2.5 if person.occupation.tier == "professional" else 1),
+        ]
+        return [(template_id, weight) for template_id, weight in needs if template_id in self.data.pathways]
+
+    def _referral_needs(self, person: _Person) -> list[tuple[str, float]]:
+        level = person.host_level
+        needs = [
+            ("language-course", 20 if level is None or level <= 1 else 4),
+            ("civic-orientation", 20 if (person.opened_on - person.arrived).days < 365 else 4),
+            ("cv-cover-letter", 15),
+            ("interview-preparation", 8),
+            ("recognition", 25 if person.qualification_pending else 2),
+            ("work-permit-contract", 8),
+            ("mentoring", 6),
+            ("training-internship-volunteering", 15),
+            ("legal-guidance", 25 if person.legal in _UNSETTLED else 10),
+            ("labour-rights", 3),
+            ("entrepreneurship", 2),
+            ("housing", 6),
+            ("health", 4),
+            ("childcare", 3),
+            ("psychosocial-support", 3),
+        ]
+        return [(code, weight) for code, weight in needs if code in self.served]
+
+    def _choose(self, weighted: list[tuple[str, float]], count: int) -> list[str]:
+        """Up to ``count`` different items, each drawn with its weight among those left."""
+        pool, chosen = list(weighted), []
+        total = sum(weight for _item, weight in pool)
+        while pool and len(chosen) < count:
+            x = self.rng.random() * total
+            index = 0
+            for index, (_item, weight) in enumerate(pool):
+                x -= weight
+                if x < 0:
+                    break
+            item, weight = pool.pop(index)
+            chosen.append(item)
+            total -= weight
+        return chosen
+
+    def _pathway(
+        self, person: _Person, plan: _PathwayPlan, started: dt.date, end: dt.date, closing: ClosureReason | None,
+        on_hold: bool, who: int, events: list[dict[str, Any]], at_steps: list[tuple[dt.date, str, int | None]],
+    ) -> dt.date | None:
+        """One pathway from start_pathway on, its steps recorded in order until the person stops,
+        the time runs out or every step is done; returns the day it was completed, if it was."""
+        rng, data = self.rng, self.data
+        draw = rng.random
+        if draw() >= 0.9:
+            who = self.caseworkers.pick(rng)
+        pathway_id = self.next_id[_PATHWAY]
+        self.next_id[_PATHWAY] += 1
+        case_id, category = person.case_id, plan.category
+        events.append(
+            {
+                "case_id": case_id, "kind": EventKind.PATHWAY_STARTED, "category": category, "occurred_on": started,
+                "pathway_id": pathway_id, "referral_id": None, "outcome": None, "user_id": who,
+            }
+        )
+        pace = rng.choice(_PACE)
+        drop_at = int(draw() * len(plan.steps)) if draw() < _DROPPED else -1
+        last, recorded = started, 0
+        stopped = ""  # "drop" when the person stopped, "time" when the step under way is not done yet
+        under_way: tuple[_StepPlan, dict[str, Any]] | None = None
+        step_rows, step_id = self.rows[_STEP], self.next_id[_STEP]
+        self.next_id[_STEP] += len(plan.steps)
+        for position, step in enumerate(plan.steps):
+            row = {
+                "id": step_id + position, "pathway_id": pathway_id, "step_key": step.key, "position": position,
+                "title": step.title, "status": StepStatus.OPEN, "started_on": None, "due_on": None, "done_on": None,
+                "outcome": "", "note": "",
+            }
+            step_rows.append(row)
+            if stopped:
+                continue
+            # A step starts when the one before it is recorded (the first when the pathway starts).
+            row["started_on"] = last
+            if step.due_days:
+                row["due_on"] = last + _days(step.due_days)
+            if position == drop_at:
+                stopped = "drop"
+                continue
+            planned = step.due_days * (0.5 + draw()) if step.due_days else 21 * draw()
+            day = last + _days(int(planned * pace))
+            if day > end:
+                stopped, under_way = "time", (step, row)
+                continue
+            if draw() < step.skipped:
+                row["status"], row["done_on"], row["note"] = StepStatus.SKIPPED, day, rng.choice(data.skipped_notes)
+            else:
+                row["status"], row["done_on"], row["outcome"] = StepStatus.DONE, day, rng.choice(plan.outcomes)
+                events.append(
+                    {
+                        "case_id": case_id, "kind": EventKind.STEP_DONE, "category": step.category, "occurred_on": day,
+                        "pathway_id": pathway_id, "referral_id": None, "outcome": None, "user_id": who,
+                    }
+                )
+                if step.suggest and draw() < 0.3:
+                    self._refer_at_step(step, row, day, at_steps)
+            last = day
+            recorded += 1
+        status, ended, end_reason = PathwayStatus.ACTIVE, None, ""
+        if not stopped:
+            status, ended = PathwayStatus.COMPLETED, min(last + _days(rng.randint(0, 14)), end)
+        elif stopped == "drop":
+            status, ended = PathwayStatus.DROPPED, min(last + _days(rng.randint(1, 45)), end)
+            end_reason = rng.choice(data.drop_reasons)
+        elif closing is not None:  # the case closed with the pathway under way: it ends with the case
+            ended = end
+            if closing in _ENDS_WELL and draw() < 0.6:
+                status = PathwayStatus.COMPLETED
+            else:
+                status, end_reason = PathwayStatus.DROPPED, rng.choice(data.drop_reasons_on_closing[closing.value])
+        elif draw() < (0.5 if on_hold else 0.06):
+            status = PathwayStatus.PAUSED
+        elif under_way is not None and under_way[0].suggest and draw() < 0.3:
+            self._refer_at_step(under_way[0], under_way[1], end, at_steps)
+        if ended is not None:
+            kind = EventKind.PATHWAY_COMPLETED if status is PathwayStatus.COMPLETED else EventKind.PATHWAY_DROPPED
+            events.append(
+                {
+                    "case_id": case_id, "kind": kind, "category": category, "occurred_on": ended,
+                    "pathway_id": pathway_id, "referral_id": None, "outcome": None, "user_id": who,
+                }
+            )
+        # Inserted before its steps (see _TABLES), though written after them here.
+        self.rows[_PATHWAY].append(
+            {
+                "id": pathway_id, "case_id": case_id, "template_id": plan.id, "title": plan.title,
+                "category": category, "status": status, "started_on": started, "ended_on": ended,
+                "end_reason": end_reason, "started_by": who,
+                "updated_at": min(_at(ended or last, rng), self.now),
+                # Each step recorded and each change of status moved the version on.
+                "version": 1 + recorded + (status is not PathwayStatus.ACTIVE),
+            }
+        )
+        return ended if status is PathwayStatus.COMPLETED else None
+
+    def _refer_at_step(
+        self, step: _StepPlan, row: dict[str, Any], until: dt.date, at_steps: list[tuple[dt.date, str, int | None]]
+    ) -> None:
+        """A referral the step suggests, made while the step was under way, if the directory has such a service."""
+        served = [code for code in step.suggest if code in self.served]
+        if served:
+            at_steps.append((self._day_between(row["started_on"], until), self.rng.choice(served), row["id"]))
+
+    def _assessment_after_course(self, person: _Person, completed_on: dt.date, end: dt.date) -> None:
+        """Sometimes a test after the course shows the next level of the host language."""
+        if person.host_assessments >= 3 or not self._chance(0.5):
+            return
+        level = 0 if person.host_level is None else person.host_level + 1
+        day = max(completed_on, person.host_assessed_on or completed_on) + _days(self.rng.randint(1, 30))
+        if level >= len(_CEFR) or day > end:
+            return
+        self._language(person, self.data.host_language, _CEFR[level], False, day, "Certificate after the language course")
+        person.host_level, person.host_assessed_on = level, day
+        person.host_assessments += 1
+
+    def _referrals(
+        self, person: _Person, end: dt.date, who: int, events: list[dict[str, Any]],
+        at_steps: list[tuple[dt.date, str, int | None]],
+    ) -> None:
+        """Referrals the steps suggested first, then others the person needed; only those made on a
+        day the person consented to sharing, as pathways.refer refuses the rest."""
+        rng = self.rng
+        count = _REFERRAL_COUNT.pick(rng)
+        if not count or person.sharing_from is None:
+            return
+        wanted = at_steps[:count]
+        if len(wanted) < count:
+            for category in self._choose(self._referral_needs(person), count - len(wanted)):
+                wanted.append((self._day_between(person.opened_on, end), category, None))
+        for made_on, category, step_id in wanted:
+            if person.may_share(made_on):
+                self._referral(person, made_on, category, step_id, end, who, events)
+
+    def _referral(
+        self, person: _Person, made_on: dt.date, category: str, step_id: int | None, end: dt.date, who: int,
+        events: list[dict[str, Any]],
+    ) -> None:
+        """A referral from refer on, moved on with update_referral as far as the days up to ``end`` allow."""
+        rng = self.rng
+        if not self._chance(0.9):
+            who = self.caseworkers.pick(rng)
+        referral = {
+            "case_id": person.case_id, "step_id": step_id, "category": category,
+            **rng.choice(self.served[category]).snapshot,
+            "status": ReferralStatus.MADE, "made_on": made_on, "contacted_on": None, "attended_on": None,
+            "outcome": None, "outcome_on": None, "note": rng.choice(self.data.referral_notes), "made_by": who,
+            "version": 1,
+        }
+        self._add(_REFERRAL, referral)
+        referral_id = referral["id"]
+        events.append(
+            {
+                "case_id": person.case_id, "kind": EventKind.REFERRAL_MADE, "category": category, "occurred_on": made_on,
+                "pathway_id": None, "referral_id": referral_id, "outcome": None, "user_id": who,
+            }
+        )
+        day = made_on
+        if self._chance(0.75):
+            day += _days(rng.randint(0, 14))
+            if day > end:
+                return
+            referral["status"], referral["contacted_on"] = ReferralStatus.CONTACTED, day
+            referral["version"] += 1
+        attended = self._chance(0.6)
+        if attended:
+            day += _days(rng.randint(1, 40))
+            if day > end:
+                return
+            referral["status"], referral["attended_on"] = ReferralStatus.ATTENDED, day
+            referral["version"] += 1
+        if self._chance(0.55 if attended else 0.35):
+            day += _days(rng.randint(0, 30))
+            if day > end:
+                return
+            outcome = (_OUTCOME_AFTER_ATTENDING if attended else _OUTCOME_WITHOUT_ATTENDING).pick(rng)
+            referral["status"], referral["outcome"], referral["outcome_on"] = ReferralStatus.OUTCOME, outcome, day
+            referral["version"] += 1
+            events.append(
+                {
+                    "case_id": person.case_id, "kind": EventKind.REFERRAL_OUTCOME, "category": category,
+                    "occurred_on": day, "pathway_id": None, "referral_id": referral_id, "outcome": outcome.value,
+                    "user_id": who,
+                }
+            )
