@@ -47,19 +47,6 @@ GUIDANCE = ("cv-cover-letter", "interview-preparation", "mentoring")
 # --- the people and their facts ------------------------------------------------------------------
 
 # The latest decision on statistics (by date recorded, then by entry) is a yes, not withdrawn.
-_CONSENTED = """
-EXISTS (
-    SELECT 1 FROM consent k
-    WHERE k.person_id = c.person_id AND k.scope = 'statistics' AND k.given = 1 AND k.recorded_on <= :today
-      AND (k.withdrawn_on IS NULL OR k.withdrawn_on > :today)
-      AND NOT EXISTS (
-          SELECT 1 FROM consent n
-          WHERE n.person_id = k.person_id AND n.scope = 'statistics' AND n.recorded_on <= :today
-            AND (n.recorded_on > k.recorded_on OR (n.recorded_on = k.recorded_on AND n.id > k.id))
-      )
-)"""
-
-
 def _age_band(year: str, month: str, day: str, on: str) -> str:
     """SQL for the age band on the date ``on`` (an SQL date expression). A birth month or day that
     is not known counts as the middle of the year or month."""
@@ -74,41 +61,63 @@ def _age_band(year: str, month: str, day: str, on: str) -> str:
     )
 
 
+# Keyed by the case, so that each unit finds its person's facts in one lookup.
+_PEOPLE_TABLE = """
+CREATE TEMP TABLE stats_person (
+    case_id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, gender TEXT, age TEXT, age_at_entry TEXT,
+    region TEXT, third_country INTEGER, legal_status TEXT, education TEXT, entered_on TEXT, labour_status TEXT,
+    left_on TEXT, left_job_searching INTEGER, left_in_education INTEGER, left_qualification INTEGER,
+    left_employed INTEGER
+)"""
+
+# Each fact is gathered for everyone in one pass (a GROUP BY or a window), then joined: a
+# lookup per person for each fact cost a second at 100,000 cases.
 _PEOPLE = f"""
-CREATE TEMP TABLE stats_person AS
+INSERT INTO stats_person
+WITH
+    -- The latest decision on statistics (by date recorded, then by entry) is a yes, not withdrawn.
+    decision AS (
+        SELECT person_id, given, withdrawn_on,
+               row_number() OVER (PARTITION BY person_id ORDER BY recorded_on DESC, id DESC) AS latest
+        FROM consent WHERE scope = 'statistics' AND recorded_on <= :today),
+    consenting AS (
+        SELECT person_id FROM decision
+        WHERE latest = 1 AND given = 1 AND (withdrawn_on IS NULL OR withdrawn_on > :today)),
+    -- A nationality outside the EU first, then by code; and whether any is an EU member state's.
+    nationalities AS (
+        SELECT n.person_id, substr(min(COALESCE(r.region = 'eu', 0) || n.country), 2) AS country,
+               max(COALESCE(r.region = 'eu', 0)) AS eu_citizen
+        FROM nationality n LEFT JOIN stats_region r ON r.code = n.country GROUP BY n.person_id),
+    latest_status AS (
+        SELECT s.person_id, s.status FROM (SELECT max(id) AS id FROM legal_status GROUP BY person_id) m
+        JOIN legal_status s ON s.id = m.id),
+    schooling AS (
+        SELECT person_id, max(isced_level) AS level FROM education
+        WHERE completed AND isced_level IS NOT NULL GROUP BY person_id)
 SELECT
-    c.id AS case_id,
-    p.id AS person_id,
-    p.gender AS gender,
-    {_age_band("p.birth_year", "p.birth_month", "p.birth_day", ":age_on")} AS age,
+    c.id,
+    p.id,
+    p.gender,
+    {_age_band("p.birth_year", "p.birth_month", "p.birth_day", ":age_on")},
     CASE WHEN c.entered_on IS NULL THEN NULL
-         ELSE {_age_band("p.birth_year", "p.birth_month", "p.birth_day", "c.entered_on")} END AS age_at_entry,
-    CASE WHEN p.stateless THEN 'stateless'
-         ELSE COALESCE((SELECT r.region FROM nationality n JOIN stats_region r ON r.code = n.country
-                        WHERE n.person_id = p.id ORDER BY r.region = 'eu', n.country LIMIT 1), '{NOT_RECORDED}') END AS region,
-    CASE WHEN p.stateless THEN 1
-         WHEN NOT EXISTS (SELECT 1 FROM nationality n WHERE n.person_id = p.id) THEN 0
-         WHEN EXISTS (SELECT 1 FROM nationality n JOIN stats_region r ON r.code = n.country
-                      WHERE n.person_id = p.id AND r.region = 'eu') THEN 0
-         ELSE 1 END AS third_country,
-    COALESCE((SELECT s.status FROM legal_status s WHERE s.person_id = p.id ORDER BY s.id DESC LIMIT 1), '{NOT_RECORDED}')
-        AS legal_status,
-    COALESCE((SELECT CASE WHEN max(e.isced_level) <= 2 THEN 'isced_0_2' WHEN max(e.isced_level) <= 4 THEN 'isced_3_4'
-                          ELSE 'isced_5_8' END
-              FROM education e WHERE e.person_id = p.id AND e.completed AND e.isced_level IS NOT NULL
-              HAVING count(*) > 0), '{NOT_RECORDED}') AS education,
-    c.entered_on AS entered_on,
-    c.entry_labour_status AS labour_status,
-    c.left_on AS left_on,
-    c.left_job_searching AS left_job_searching,
-    c.left_in_education AS left_in_education,
-    c.left_qualification AS left_qualification,
-    c.left_employed AS left_employed
-FROM case_file c JOIN person p ON p.id = c.person_id
-WHERE {_CONSENTED}
+         ELSE {_age_band("p.birth_year", "p.birth_month", "p.birth_day", "c.entered_on")} END,
+    CASE WHEN p.stateless THEN 'stateless' ELSE COALESCE(region.region, '{NOT_RECORDED}') END,
+    CASE WHEN p.stateless THEN 1 WHEN n.person_id IS NULL THEN 0 ELSE 1 - n.eu_citizen END,
+    COALESCE(ls.status, '{NOT_RECORDED}'),
+    CASE WHEN sc.level IS NULL THEN '{NOT_RECORDED}' WHEN sc.level <= 2 THEN 'isced_0_2'
+         WHEN sc.level <= 4 THEN 'isced_3_4' ELSE 'isced_5_8' END,
+    c.entered_on, c.entry_labour_status, c.left_on,
+    c.left_job_searching, c.left_in_education, c.left_qualification, c.left_employed
+FROM case_file c
+JOIN consenting k ON k.person_id = c.person_id
+JOIN person p ON p.id = c.person_id
+LEFT JOIN nationalities n ON n.person_id = p.id
+LEFT JOIN stats_region region ON region.code = n.country
+LEFT JOIN latest_status ls ON ls.person_id = p.id
+LEFT JOIN schooling sc ON sc.person_id = p.id
 """
 
-_TEMP_TABLES = ("stats_region", "stats_person", "stats_served", "stats_unit", "stats_flag")
+_TEMP_TABLES = ("stats_region", "stats_person", "stats_served", "stats_unit", "stats_cell", "stats_flag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,19 +202,23 @@ class _Counter:
             "INSERT INTO stats_region VALUES (?, ?)",
             [(code, nationality_region(code)) for code in sorted(country_codes())],  # type: ignore[arg-type]
         )
+        connection.exec_driver_sql(_PEOPLE_TABLE)
         self._run(_PEOPLE)
-        connection.exec_driver_sql("CREATE INDEX temp.stats_person_case ON stats_person (case_id)")
         connection.exec_driver_sql("CREATE INDEX temp.stats_person_person ON stats_person (person_id)")
-        # The people served in the period: a meeting held or a service delivered on one of their cases.
+        # The people served in the period, once per month: a meeting held or a service delivered
+        # on one of their cases. Each source is narrowed to cases and months before the people
+        # are looked up.
+        # A person with several cases would be counted once per case: only then are the people
+        # made distinct again after the cases are (the app keeps one case per person).
+        shared = self._run("SELECT count(*) > count(DISTINCT person_id) FROM stats_person")[0][0]
         self._run(
-            """CREATE TEMP TABLE stats_served AS
-               SELECT DISTINCT p.person_id AS person_id, substr(m.held_on, 1, 7) AS month
-               FROM meeting m JOIN stats_person p ON p.case_id = m.case_id
-               WHERE m.held_on BETWEEN :start AND :end
-               UNION
-               SELECT p.person_id, substr(e.occurred_on, 1, 7)
-               FROM service_event e JOIN stats_person p ON p.case_id = e.case_id
-               WHERE e.occurred_on BETWEEN :start AND :end"""
+            f"""CREATE TEMP TABLE stats_served AS
+                SELECT {"DISTINCT" if shared else ""} p.person_id AS person_id, x.month AS month
+                FROM (SELECT case_id, substr(held_on, 1, 7) AS month FROM meeting WHERE held_on BETWEEN :start AND :end
+                      UNION
+                      SELECT case_id, substr(occurred_on, 1, 7) FROM service_event
+                      WHERE +occurred_on BETWEEN :start AND :end) x
+                JOIN stats_person p ON p.case_id = x.case_id"""
         )
 
     def close(self) -> None:
@@ -220,23 +233,58 @@ class _Counter:
         return [tuple(row) for row in result] if result.returns_rows else []
 
     def units(self, select_sql: str, **params: object) -> None:
-        """Fill stats_unit with the units a measure counts (columns: person_id, case_id, month,
-        category, outcome, and any flags), replacing the last measure's."""
+        """The units a measure counts (columns: case_id, and month, category, outcome or flags as
+        the measure has them), replacing the last measure's. Read in place by ``cells``; kept in
+        the table stats_unit only when ``count`` or ``total`` asks for it."""
+        self._units = (select_sql, params)
         self.connection.exec_driver_sql("DROP TABLE IF EXISTS temp.stats_unit")
-        self._run(f"CREATE TEMP TABLE stats_unit AS {select_sql}", **params)
+        self._kept = False
+
+    def _unit_table(self) -> str:
+        if not self._kept:
+            select_sql, params = self._units
+            self._run(f"CREATE TEMP TABLE stats_unit AS {select_sql}", **params)
+            self._kept = True
+        return "stats_unit"
+
+    def cells(self, dimensions: Sequence[_Dimension]) -> None:
+        """Count the units once by every combination of the dimensions (one pass over the units and
+        their people); each table is then a sum over these few rows."""
+        self.connection.exec_driver_sql("DROP TABLE IF EXISTS temp.stats_cell")
+        select_sql, params = self._units
+        source = "stats_unit" if self._kept else f"({select_sql})"
+        columns = "".join(f"{d.column} AS d_{d.id}, " for d in dimensions)
+        groups = ", ".join(str(i + 1) for i in range(len(dimensions)))
+        self._run(
+            f"CREATE TEMP TABLE stats_cell AS SELECT {columns}count(*) AS n"
+            f" FROM {source} u JOIN stats_person p ON p.case_id = u.case_id"
+            + (f" GROUP BY {groups}" if dimensions else ""),
+            **params,
+        )
+
+    def cell_counts(self, dimension: _Dimension) -> dict[str, int]:
+        rows = self._run(f"SELECT d_{dimension.id}, sum(n) FROM stats_cell GROUP BY 1")
+        return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
+
+    def cell_total(self) -> int:
+        return int(self._run("SELECT COALESCE(sum(n), 0) FROM stats_cell")[0][0])  # type: ignore[call-overload]
+
+    def served_by_month(self) -> dict[str, int]:
+        rows = self._run("SELECT month, count(*) FROM stats_served GROUP BY 1")
+        return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
 
     def count(self, dimension: _Dimension, distinct: str | None, where: str = "1") -> dict[str, int]:
         """Units per row of a dimension; ``distinct`` counts each person (or case) once per row."""
         what = f"count(DISTINCT {distinct})" if distinct else "count(*)"
         rows = self._run(
-            f"SELECT {dimension.column}, {what} FROM stats_unit u JOIN stats_person p ON p.case_id = u.case_id"
+            f"SELECT {dimension.column}, {what} FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id"
             f" WHERE {where} GROUP BY 1"
         )
         return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
 
     def total(self, distinct: str | None, where: str = "1") -> int:
         what = f"count(DISTINCT {distinct})" if distinct else "count(*)"
-        sql = f"SELECT {what} FROM stats_unit u JOIN stats_person p ON p.case_id = u.case_id WHERE {where}"
+        sql = f"SELECT {what} FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id WHERE {where}"
         return int(self._run(sql)[0][0])  # type: ignore[call-overload]
 
 
@@ -248,27 +296,29 @@ def _table(
 
 
 def _breakdowns(
-    counter: _Counter, measure: str, measure_label: str, dimensions: Sequence[_Dimension], *, distinct: str | None,
-    covers: Sequence[str] = (),
+    counter: _Counter, measure: str, measure_label: str, dimensions: Sequence[_Dimension],
+    covers: dict[str, dict[str, int]] | None = None,
 ) -> list[RawTable]:
-    """One table per dimension of the units in stats_unit; ``covers`` names the dimensions in
-    which a unit may fall in several rows (people served, by month)."""
-    total = counter.total(distinct)
+    """One table per dimension of the units in stats_unit. ``covers`` gives, by dimension id, the
+    counts of a dimension in which one unit may fall in several rows (people served, by month)."""
+    covers = covers or {}
+    counter.cells([d for d in dimensions if d.id not in covers])
+    total = counter.cell_total()
     return [
-        _table(
-            measure, measure_label, dimension, Relation.COVERS if dimension.id in covers else Relation.PARTITION,
-            total, counter.count(dimension, distinct),
-        )
-        for dimension in dimensions
+        _table(measure, measure_label, d, Relation.COVERS, total, covers[d.id])
+        if d.id in covers
+        else _table(measure, measure_label, d, Relation.PARTITION, total, counter.cell_counts(d))
+        for d in dimensions
     ]
 
 
 # --- the reports ---------------------------------------------------------------------------------
 
+# One unit per person served (their facts are read through one of their cases).
 _SERVED_UNITS = """
-SELECT s.person_id AS person_id, min(p.case_id) AS case_id, s.month AS month
-FROM stats_served s JOIN stats_person p ON p.person_id = s.person_id
-GROUP BY s.person_id, s.month"""
+SELECT s.person_id AS person_id, min(p.case_id) AS case_id
+FROM (SELECT DISTINCT person_id FROM stats_served) s JOIN stats_person p ON p.person_id = s.person_id
+GROUP BY s.person_id"""
 
 
 def services_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
@@ -279,15 +329,15 @@ def services_report(store: CasesStore, period: Period, today: dt.date, host_lang
             counter.units(_SERVED_UNITS)
             tables = _breakdowns(
                 counter, "people_served", N_("People served"), (*PEOPLE_DIMENSIONS, month),
-                distinct="u.person_id", covers=("month",),
+                covers={"month": counter.served_by_month()},
             )
             counter.units(
                 """SELECT e.case_id AS case_id, e.category AS category, substr(e.occurred_on, 1, 7) AS month
-                   FROM service_event e WHERE e.kind = 'step_done' AND e.occurred_on BETWEEN :start AND :end"""
+                   FROM service_event e WHERE e.kind = 'step_done' AND +e.occurred_on BETWEEN :start AND :end"""
             )
             tables += _breakdowns(
                 counter, "services", N_("Services delivered (pathway steps done)"),
-                (CATEGORY, *PEOPLE_DIMENSIONS, month), distinct=None,
+                (CATEGORY, *PEOPLE_DIMENSIONS, month),
             )
             counter.units(
                 """SELECT r.case_id AS case_id, r.category AS category, r.outcome AS outcome,
@@ -296,14 +346,14 @@ def services_report(store: CasesStore, period: Period, today: dt.date, host_lang
             )
             tables += _breakdowns(
                 counter, "referrals", N_("Referrals made, by their outcome so far"),
-                (OUTCOME, CATEGORY, *PEOPLE_DIMENSIONS, month), distinct=None,
+                (OUTCOME, CATEGORY, *PEOPLE_DIMENSIONS, month),
             )
             counter.units(
                 """SELECT w.case_id AS case_id, w.category AS category, substr(w.ended_on, 1, 7) AS month
                    FROM pathway w WHERE w.status = 'completed' AND w.ended_on BETWEEN :start AND :end"""
             )
             tables += _breakdowns(
-                counter, "pathways_completed", N_("Pathways completed"), (CATEGORY, *PEOPLE_DIMENSIONS, month), distinct=None,
+                counter, "pathways_completed", N_("Pathways completed"), (CATEGORY, *PEOPLE_DIMENSIONS, month),
             )
         finally:
             counter.close()
@@ -332,21 +382,23 @@ def amif_report(store: CasesStore, period: Period, today: dt.date, host_language
             counter.connection.exec_driver_sql(
                 "CREATE TEMP TABLE stats_flag (person_id INTEGER, flag TEXT, PRIMARY KEY (person_id, flag))"
             )
-            for flag, codes in (
-                ("language_course", ("language-course",)),
-                ("civic_orientation", ("civic-orientation",)),
-                ("guidance", GUIDANCE),
-            ):
-                listed = ", ".join(f"'{code}'" for code in codes)
-                counter._run(
-                    f"""INSERT OR IGNORE INTO stats_flag
-                        SELECT p.person_id, '{flag}' FROM pathway w JOIN stats_person p ON p.case_id = w.case_id
-                        WHERE w.category IN ({listed}) AND w.started_on <= :end
-                          AND (w.ended_on IS NULL OR w.ended_on >= :start)
-                        UNION
-                        SELECT p.person_id, '{flag}' FROM service_event e JOIN stats_person p ON p.case_id = e.case_id
-                        WHERE e.category IN ({listed}) AND e.occurred_on BETWEEN :start AND :end"""
-                )
+            flags = {"language-course": "language_course", "civic-orientation": "civic_orientation"}
+            flags |= {code: "guidance" for code in GUIDANCE}
+            flag_of = "CASE {column} " + " ".join(f"WHEN '{code}' THEN '{flag}'" for code, flag in flags.items()) + " END"
+            listed = ", ".join(f"'{code}'" for code in flags)
+            counter._run(
+                f"""INSERT OR IGNORE INTO stats_flag
+                    SELECT p.person_id, {flag_of.format(column="w.category")} FROM pathway w
+                    JOIN stats_person p ON p.case_id = w.case_id
+                    WHERE w.category IN ({listed}) AND w.started_on <= :end AND (w.ended_on IS NULL OR w.ended_on >= :start)"""
+            )
+            counter._run(
+                f"""INSERT OR IGNORE INTO stats_flag
+                    SELECT p.person_id, {flag_of.format(column="e.category")}
+                    FROM (SELECT DISTINCT case_id, category FROM service_event
+                          WHERE category IN ({listed}) AND +occurred_on BETWEEN :start AND :end) e
+                    JOIN stats_person p ON p.case_id = e.case_id"""
+            )
             counter.units(
                 f"""SELECT s.person_id AS person_id, min(p.case_id) AS case_id,
                       {_flag("language_course")} AS language_course,
@@ -385,7 +437,7 @@ def amif_report(store: CasesStore, period: Period, today: dt.date, host_language
             tables = [
                 RawTable("participants.indicator", "participants", _(measure_label), "indicator", _("Indicator"),
                          Relation.SUBSETS, total, rows),
-                *_breakdowns(counter, "participants", measure_label, (GENDER, AGE), distinct=None),
+                *_breakdowns(counter, "participants", measure_label, (GENDER, AGE)),
             ]
         finally:
             counter.close()
@@ -431,10 +483,10 @@ def esf_report(store: CasesStore, period: Period, today: dt.date, host_language:
             age = _Dimension("age", N_("Age on entry"), "p.age_at_entry", _translated(AGE_BANDS))
             education = _Dimension("education", N_("Education on entry"), "p.education", _translated(EDUCATION_BANDS))
             tables = [
-                *_breakdowns(counter, "entered", entered, (GENDER,), distinct=None),
+                *_breakdowns(counter, "entered", entered, (GENDER,)),
                 RawTable("entered.labour_status", "entered", _(entered), "labour_status",
                          _("Labour-market status on entry"), Relation.PARTITION, total, labour_rows),
-                *_breakdowns(counter, "entered", entered, (age, education), distinct=None),
+                *_breakdowns(counter, "entered", entered, (age, education)),
                 RawTable("entered.third_country", "entered", _(entered), "third_country", _("Nationality"),
                          Relation.SUBSETS, total,
                          (RawRow("third_country", _("Third-country nationals"), counter.total(None, "p.third_country")),)),
