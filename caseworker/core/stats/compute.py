@@ -47,18 +47,24 @@ GUIDANCE = ("cv-cover-letter", "interview-preparation", "mentoring")
 # --- the people and their facts ------------------------------------------------------------------
 
 # The latest decision on statistics (by date recorded, then by entry) is a yes, not withdrawn.
-def _age_band(year: str, month: str, day: str, on: str) -> str:
-    """SQL for the age band on the date ``on`` (an SQL date expression). A birth month or day that
-    is not known counts as the middle of the year or month."""
+def _age_band(year: str, month: str, day: str, on_year: str, on_month_day: str) -> str:
+    """SQL for the age band on a day given as its year and its month * 100 + day (SQL
+    expressions). A birth month or day that is not known counts as the middle of the year or month."""
     age = (
-        f"(CAST(strftime('%Y', {on}) AS INTEGER) - {year} - "
+        f"({on_year} - {year} - "
         f"(CASE WHEN COALESCE({month}, 7) * 100 + COALESCE({day}, CASE WHEN {month} IS NULL THEN 1 ELSE 15 END)"
-        f" > CAST(strftime('%m', {on}) AS INTEGER) * 100 + CAST(strftime('%d', {on}) AS INTEGER) THEN 1 ELSE 0 END))"
+        f" > {on_month_day} THEN 1 ELSE 0 END))"
     )
     return (
         f"CASE WHEN {year} IS NULL THEN '{NOT_RECORDED}' WHEN {age} < 18 THEN 'under_18' WHEN {age} < 30 THEN '18_29'"
         f" WHEN {age} < 55 THEN '30_54' ELSE '55_over' END"
     )
+
+
+_BIRTH = ("p.birth_year", "p.birth_month", "p.birth_day")
+# A stored date is text, YYYY-MM-DD: its parts are read without parsing it.
+_ENTRY_YEAR = "CAST(substr(c.entered_on, 1, 4) AS INTEGER)"
+_ENTRY_MONTH_DAY = "(CAST(substr(c.entered_on, 6, 2) AS INTEGER) * 100 + CAST(substr(c.entered_on, 9, 2) AS INTEGER))"
 
 
 # Keyed by the case, so that each unit finds its person's facts in one lookup.
@@ -67,7 +73,7 @@ CREATE TEMP TABLE stats_person (
     case_id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, gender TEXT, age TEXT, age_at_entry TEXT,
     region TEXT, third_country INTEGER, legal_status TEXT, education TEXT, entered_on TEXT, labour_status TEXT,
     left_on TEXT, left_job_searching INTEGER, left_in_education INTEGER, left_qualification INTEGER,
-    left_employed INTEGER
+    left_employed INTEGER, profile INTEGER
 )"""
 
 # Each fact is gathered for everyone in one pass (a GROUP BY or a window), then joined: a
@@ -98,16 +104,15 @@ SELECT
     c.id,
     p.id,
     p.gender,
-    {_age_band("p.birth_year", "p.birth_month", "p.birth_day", ":age_on")},
-    CASE WHEN c.entered_on IS NULL THEN NULL
-         ELSE {_age_band("p.birth_year", "p.birth_month", "p.birth_day", "c.entered_on")} END,
+    {_age_band(*_BIRTH, ":age_year", ":age_month_day")},
+    CASE WHEN c.entered_on IS NULL THEN NULL ELSE {_age_band(*_BIRTH, _ENTRY_YEAR, _ENTRY_MONTH_DAY)} END,
     CASE WHEN p.stateless THEN 'stateless' ELSE COALESCE(region.region, '{NOT_RECORDED}') END,
     CASE WHEN p.stateless THEN 1 WHEN n.person_id IS NULL THEN 0 ELSE 1 - n.eu_citizen END,
     COALESCE(ls.status, '{NOT_RECORDED}'),
     CASE WHEN sc.level IS NULL THEN '{NOT_RECORDED}' WHEN sc.level <= 2 THEN 'isced_0_2'
          WHEN sc.level <= 4 THEN 'isced_3_4' ELSE 'isced_5_8' END,
     c.entered_on, c.entry_labour_status, c.left_on,
-    c.left_job_searching, c.left_in_education, c.left_qualification, c.left_employed
+    c.left_job_searching, c.left_in_education, c.left_qualification, c.left_employed, NULL
 FROM case_file c
 JOIN consenting k ON k.person_id = c.person_id
 JOIN person p ON p.id = c.person_id
@@ -117,7 +122,11 @@ LEFT JOIN latest_status ls ON ls.person_id = p.id
 LEFT JOIN schooling sc ON sc.person_id = p.id
 """
 
-_TEMP_TABLES = ("stats_region", "stats_person", "stats_served", "stats_unit", "stats_cell", "stats_flag")
+_TEMP_TABLES = ("stats_region", "stats_person", "stats_profile", "stats_served", "stats_unit", "stats_cell", "stats_flag")
+
+# The facts most tables break down by, numbered once per combination that occurs: a measure is
+# then grouped by one small number instead of four texts.
+_PROFILE = ("gender", "age", "region", "legal_status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +204,11 @@ class _Counter:
     def __init__(self, connection: Connection, period: Period, today: dt.date) -> None:
         self.connection = connection
         self.period = period
-        self.params = {"start": period.start, "end": period.end, "today": today, "age_on": period.end}
+        # Ages are those on the period's last day.
+        self.params = {
+            "start": period.start, "end": period.end, "today": today,
+            "age_year": period.end.year, "age_month_day": period.end.month * 100 + period.end.day,
+        }
         self._drop()
         connection.exec_driver_sql("CREATE TEMP TABLE stats_region (code TEXT PRIMARY KEY, region TEXT NOT NULL)")
         connection.exec_driver_sql(
@@ -205,16 +218,28 @@ class _Counter:
         connection.exec_driver_sql(_PEOPLE_TABLE)
         self._run(_PEOPLE)
         connection.exec_driver_sql("CREATE INDEX temp.stats_person_person ON stats_person (person_id)")
+        facts = ", ".join(_PROFILE)
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE stats_profile AS SELECT row_number() OVER () AS profile, {facts}"
+            f" FROM (SELECT DISTINCT {facts} FROM stats_person)"
+        )
+        connection.exec_driver_sql(f"CREATE UNIQUE INDEX temp.stats_profile_facts ON stats_profile ({facts})")
+        same = " AND ".join(f"f.{fact} IS stats_person.{fact}" for fact in _PROFILE)
+        connection.exec_driver_sql(
+            f"UPDATE stats_person SET profile = (SELECT f.profile FROM stats_profile f WHERE {same})"
+        )
         # The people served in the period, once per month: a meeting held or a service delivered
         # on one of their cases. Each source is narrowed to cases and months before the people
         # are looked up.
         # A person with several cases would be counted once per case: only then are the people
-        # made distinct again after the cases are (the app keeps one case per person).
+        # made distinct again after the cases are (the app keeps one case per person). The dates
+        # are read in a scan of each table ("+" keeps SQLite off the date index): for a long
+        # period, a look-up per row through the index costs more than reading every row.
         shared = self._run("SELECT count(*) > count(DISTINCT person_id) FROM stats_person")[0][0]
         self._run(
             f"""CREATE TEMP TABLE stats_served AS
                 SELECT {"DISTINCT" if shared else ""} p.person_id AS person_id, x.month AS month
-                FROM (SELECT case_id, substr(held_on, 1, 7) AS month FROM meeting WHERE held_on BETWEEN :start AND :end
+                FROM (SELECT case_id, substr(held_on, 1, 7) AS month FROM meeting WHERE +held_on BETWEEN :start AND :end
                       UNION
                       SELECT case_id, substr(occurred_on, 1, 7) FROM service_event
                       WHERE +occurred_on BETWEEN :start AND :end) x
@@ -253,12 +278,24 @@ class _Counter:
         self.connection.exec_driver_sql("DROP TABLE IF EXISTS temp.stats_cell")
         select_sql, params = self._units
         source = "stats_unit" if self._kept else f"({select_sql})"
-        columns = "".join(f"{d.column} AS d_{d.id}, " for d in dimensions)
-        groups = ", ".join(str(i + 1) for i in range(len(dimensions)))
+        profiled = [d for d in dimensions if d.column in {f"p.{fact}" for fact in _PROFILE}]
+        others = [d for d in dimensions if d not in profiled]
+        if not profiled:
+            columns = "".join(f"{d.column} AS d_{d.id}, " for d in others)
+            groups = ", ".join(str(i + 1) for i in range(len(others)))
+            self._run(
+                f"CREATE TEMP TABLE stats_cell AS SELECT {columns}count(*) AS n"
+                f" FROM {source} u JOIN stats_person p ON p.case_id = u.case_id" + (f" GROUP BY {groups}" if others else ""),
+                **params,
+            )
+            return
+        inner = "".join(f"{d.column} AS d_{d.id}, " for d in others)
+        groups = ", ".join(str(i + 1) for i in range(len(others) + 1))
+        outer = "".join(f"c.d_{d.id}, " for d in others) + "".join(f"f.{d.column[2:]} AS d_{d.id}, " for d in profiled)
         self._run(
-            f"CREATE TEMP TABLE stats_cell AS SELECT {columns}count(*) AS n"
-            f" FROM {source} u JOIN stats_person p ON p.case_id = u.case_id"
-            + (f" GROUP BY {groups}" if dimensions else ""),
+            f"CREATE TEMP TABLE stats_cell AS SELECT {outer}c.n AS n FROM ("
+            f"SELECT {inner}p.profile AS profile, count(*) AS n FROM {source} u JOIN stats_person p ON p.case_id = u.case_id"
+            f" GROUP BY {groups}) c JOIN stats_profile f ON f.profile = c.profile",
             **params,
         )
 
