@@ -2,8 +2,9 @@
 
 Everything is counted by SQLite: a few temporary tables (in memory: the store sets temp_store
 to MEMORY, so nothing decrypted reaches a file) hold the people who consented to statistics with
-the facts the breakdowns need, and the units each measure counts; each table of a report is then
-one GROUP BY. Python only puts the rows in order and labels them.
+the facts the breakdowns need, and the units each measure counts. A measure is counted once by
+every combination of its breakdowns (one GROUP BY), and each table is a sum over those few rows.
+Python only puts the rows in order and labels them.
 
 People who have not consented to statistics, or withdrew their consent, are left out of every
 count: their latest decision on the statistics scope must be a yes not withdrawn by today.
@@ -310,18 +311,16 @@ class _Counter:
         rows = self._run("SELECT month, count(*) FROM stats_served GROUP BY 1")
         return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
 
-    def count(self, dimension: _Dimension, distinct: str | None, where: str = "1") -> dict[str, int]:
-        """Units per row of a dimension; ``distinct`` counts each person (or case) once per row."""
-        what = f"count(DISTINCT {distinct})" if distinct else "count(*)"
+    def count(self, dimension: _Dimension, where: str = "1") -> dict[str, int]:
+        """Units per row of a dimension, of those that meet ``where``."""
         rows = self._run(
-            f"SELECT {dimension.column}, {what} FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id"
+            f"SELECT {dimension.column}, count(*) FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id"
             f" WHERE {where} GROUP BY 1"
         )
         return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
 
-    def total(self, distinct: str | None, where: str = "1") -> int:
-        what = f"count(DISTINCT {distinct})" if distinct else "count(*)"
-        sql = f"SELECT {what} FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id WHERE {where}"
+    def total(self, where: str = "1") -> int:
+        sql = f"SELECT count(*) FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id WHERE {where}"
         return int(self._run(sql)[0][0])  # type: ignore[call-overload]
 
 
@@ -457,7 +456,7 @@ def amif_report(store: CasesStore, period: Period, today: dt.date, host_language
                    GROUP BY s.person_id""",
                 host=host_language,
             )
-            total = counter.total(None)
+            total = counter.total()
             indicators = [
                 ("language_course", N_("of whom in a language course"), "u.language_course", None),
                 ("language_improved", N_("of whom improved by at least one CEFR level in a language course"),
@@ -468,7 +467,7 @@ def amif_report(store: CasesStore, period: Period, today: dt.date, host_language
                  "u.recognition", None),
             ]
             rows = tuple(
-                RawRow(key, _(msgid), counter.total(None, where), part_of) for key, msgid, where, part_of in indicators
+                RawRow(key, _(msgid), counter.total(where), part_of) for key, msgid, where, part_of in indicators
             )
             measure_label = N_("Participants in support activities")
             tables = [
@@ -505,8 +504,8 @@ def esf_report(store: CasesStore, period: Period, today: dt.date, host_language:
         try:
             counter.units("SELECT case_id FROM stats_person WHERE entered_on BETWEEN :start AND :end")
             entered = N_("Participants who entered in the period")
-            total = counter.total(None)
-            labour = counter.count(_Dimension("labour", "", "COALESCE(p.labour_status, 'not_recorded')", lambda: ()), None)
+            total = counter.total()
+            labour = counter.count(_Dimension("labour", "", "COALESCE(p.labour_status, 'not_recorded')", lambda: ()))
             labour_rows = (
                 RawRow("unemployed", _("Unemployed, including long-term unemployed"),
                        labour.get(LabourStatus.UNEMPLOYED, 0) + labour.get(LabourStatus.LONG_TERM_UNEMPLOYED, 0)),
@@ -526,7 +525,7 @@ def esf_report(store: CasesStore, period: Period, today: dt.date, host_language:
                 *_breakdowns(counter, "entered", entered, (age, education)),
                 RawTable("entered.third_country", "entered", _(entered), "third_country", _("Nationality"),
                          Relation.SUBSETS, total,
-                         (RawRow("third_country", _("Third-country nationals"), counter.total(None, "p.third_country")),)),
+                         (RawRow("third_country", _("Third-country nationals"), counter.total("p.third_country")),)),
             ]
             counter.units("SELECT case_id FROM stats_person WHERE left_on BETWEEN :start AND :end")
             results = (
@@ -538,8 +537,8 @@ def esf_report(store: CasesStore, period: Period, today: dt.date, host_language:
             tables.append(
                 RawTable(
                     "left.result", "left", _("Participants who left in the period"), "result", _("Result on leaving"),
-                    Relation.SUBSETS, counter.total(None),
-                    tuple(RawRow(str(result), _(msgid), counter.total(None, column)) for result, msgid, column in results),
+                    Relation.SUBSETS, counter.total(),
+                    tuple(RawRow(str(result), _(msgid), counter.total(column)) for result, msgid, column in results),
                 )
             )
         finally:
