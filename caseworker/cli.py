@@ -50,6 +50,10 @@ def _user_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="caseworker", description=_("Caseworker: case files, service pathways and a referral directory, offline."))
     parser.add_argument("--version", action="version", version=f"Caseworker {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help=_("check that this installation works, on demo data in a temporary folder, and exit"),
+    )
     _global_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -135,9 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(disable, top=False)
     _user_options(disable)
     disable.add_argument("name", metavar="NAME")
-    enable = user_commands.add_parser("enable", help=_("let a disabled account sign in again"))
+    enable = user_commands.add_parser("enable", help=_("let a disabled account sign in again, with a new password"))
     _global_options(enable, top=False)
     _user_options(enable)
+    enable.add_argument("--new-password-env", metavar="VAR", default="CASEWORKER_NEW_PASSWORD",
+                        help=_("environment variable holding the account's new password"))
     enable.add_argument("name", metavar="NAME")
     reset = user_commands.add_parser("reset-password", help=_("give an account a new password"))
     _global_options(reset, top=False)
@@ -229,6 +235,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
 
 
 def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    if args.self_test:
+        from caseworker.selftest import run_self_test
+
+        return run_self_test(stdout)
     data_dir = DataDir.at(args.data_dir)
     if args.command is None:
         from caseworker.app import run_app
@@ -502,7 +512,7 @@ def _users(args: argparse.Namespace, data_dir: DataDir, stdin: TextIO, stdout: T
             print(fill(_("Disabled {name}: they can no longer sign in."), name=user.username), file=stdout)
             return EXIT_OK
         if args.users_command == "enable":
-            user = accounts.enable_user(signed_in, args.name)
+            user = accounts.enable_user(signed_in, args.name, os.environ.get(args.new_password_env))
             print(fill(_("Enabled {name}."), name=user.username), file=stdout)
             return EXIT_OK
         if args.users_command == "reset-password":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,3 +59,23 @@ class DataDir:
 
     def is_set_up(self) -> bool:
         return self.keyring.exists() and self.cases_db.exists()
+
+    def in_use(self) -> bool:
+        """Whether the app holds this folder now, read from its lock file (Qt's QLockFile: the
+        process id, the program, the host name). A lock whose process has ended on this machine
+        is stale; a lock taken on another machine (a folder on a shared drive) is taken as held,
+        since that process cannot be asked."""
+        try:
+            pid_text, _program, host, *_rest = self.lock.read_text(encoding="utf-8", errors="replace").split("\n")
+            pid = int(pid_text)
+        except (OSError, ValueError):
+            return False
+        if host != socket.gethostname():
+            return True
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # another user's process: alive
+            return True
+        return True

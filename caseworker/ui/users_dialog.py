@@ -283,9 +283,11 @@ class NewUserForm(_AccountForm):
 class NewPasswordForm(_AccountForm):
     TITLE = N_("Reset password")
 
-    def __init__(self, user: UserInfo, parent: QWidget | None = None) -> None:
+    def __init__(self, user: UserInfo, parent: QWidget | None = None, *, title: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("newPasswordForm")
+        if title is not None:
+            self.TITLE = title  # enabling an account asks for a new password the same way
         self.user = user
         self.passwords = _PasswordRows(self, self.rows)
         self.intro.show()
@@ -502,13 +504,12 @@ class UsersDialog(QDialog):
         if user is None:
             return
         if not user.active:
-            self._run(lambda: accounts.enable_user(self._signed_in, user.username),
-                      fill(_("{name} can sign in again."), name=user.display_name), user.username)
+            self._enable(user)
             return
         answer = QMessageBox.question(
             self,
             _("Disable user"),
-            fill(_("Disable {name}? They will no longer be able to sign in. You can enable the account again later."),
+            fill(_("Disable {name}? They will no longer be able to sign in, and their password will open nothing. To enable the account again, you give it a new password."),
                  name=user.display_name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -517,6 +518,23 @@ class UsersDialog(QDialog):
             return
         self._run(lambda: accounts.disable_user(self._signed_in, user.username),
                   fill(_("{name} can no longer sign in."), name=user.display_name), user.username)
+
+    def _enable(self, user: UserInfo) -> None:
+        """A volunteer comes back as they were; anyone else with a new password, since disabling
+        took their copy of the key away."""
+        done = fill(_("{name} can sign in again."), name=user.display_name)
+        if user.role is Role.VOLUNTEER:
+            self._run(lambda: accounts.enable_user(self._signed_in, user.username), done, user.username)
+            return
+        form = NewPasswordForm(user, self, title=N_("Enable account"))
+        kdf = self._kdf
+
+        def enable() -> None:
+            password = form.password()
+            form.passwords.clear()
+            self._run(lambda: accounts.enable_user(self._signed_in, user.username, password, kdf=kdf), done, user.username)
+
+        self._open(form, enable)
 
     def reset_password(self) -> None:
         user = self.selected_user()

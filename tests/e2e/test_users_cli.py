@@ -42,11 +42,14 @@ def test_disable_and_enable(folder: Path) -> None:
 
     refused = karim_can_list(folder, "karim's first password")
     assert refused.code == 3
-    assert refused.err.strip() == "This account is disabled. Ask a coordinator to enable it."
+    assert refused.err.strip() == "Wrong user name or password."  # their copy of the key is gone
 
-    enabled = users(folder, "enable", "karim")
-    assert (enabled.code, enabled.out.strip()) == (0, "Enabled karim.")
-    assert karim_can_list(folder, "karim's first password").code == 0
+    without = users(folder, "enable", "karim")
+    assert without.code == 2 and "new password" in without.err
+    enabled = users(folder, "enable", "karim", env={**COORDINATOR, "CASEWORKER_NEW_PASSWORD": "karim is back"})
+    assert (enabled.code, enabled.out.strip()) == (0, "Enabled karim."), enabled.err
+    assert karim_can_list(folder, "karim is back").code == 0
+    assert karim_can_list(folder, "karim's first password").code == 3
 
 
 def test_reset_password_then_passwd(folder: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from caseworker.core.errors import AccountDisabled
+from caseworker.core.errors import WrongPassword
 from caseworker.core.i18n import set_language
 from caseworker.core.keys import KeyRing
 from caseworker.core.models.enums import Role
@@ -168,14 +168,22 @@ def test_disabling_asks_first_and_then_the_account_cannot_sign_in(
     assert ("karim", "Karim Nasser", "Caseworker", "Disabled") in rows(dialog)
     assert dialog.selected_user() is not None and dialog.selected_user().username == "karim"  # type: ignore[union-attr]
     assert dialog.active_button.text() == "&Enable"
-    with pytest.raises(AccountDisabled):
+    # Their copy of the key is gone: the old password opens nothing.
+    with pytest.raises(WrongPassword):
         accounts.sign_in(office.data_dir, "karim", KARIM_PASSWORD, CHEAP_KDF)
 
+    dialog.active_button.click()  # enabling asks for a new password, not a question
+    form = dialog.form
+    assert isinstance(form, NewPasswordForm)
+    assert form.windowTitle() == "Enable account"
+    qtbot.keyClicks(form.passwords.password, NEW_PASSWORD)
+    qtbot.keyClicks(form.passwords.repeat, NEW_PASSWORD)
     with qtbot.waitSignal(dialog.changed, timeout=10000):
-        dialog.active_button.click()  # enabling needs no question
+        accept(form)
 
     assert user(office, "karim").active
-    assert can_sign_in(office, "karim", KARIM_PASSWORD)
+    assert can_sign_in(office, "karim", NEW_PASSWORD)
+    assert not can_sign_in(office, "karim", KARIM_PASSWORD)
 
 
 def test_add_a_caseworker(qtbot, dialog: UsersDialog, office: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
@@ -292,15 +300,15 @@ def test_a_refusal_from_the_service_is_shown(qtbot, dialog: UsersDialog, office:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise accounts.CoordinatorsOnly()
 
-    monkeypatch.setattr(accounts, "enable_user", refuse)
-    accounts.disable_user(office, "karim")
-    dialog.refresh("karim")
+    monkeypatch.setattr(accounts, "disable_user", refuse)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    dialog.select("karim")
 
     dialog.active_button.click()
     qtbot.waitUntil(lambda: dialog.message.text() != "" and not dialog.busy(), timeout=10000)
 
     assert dialog.message.text() == "Only a coordinator can manage users."
-    assert not user(office, "karim").active
+    assert user(office, "karim").active
 
 
 def test_everything_is_reachable_from_the_keyboard(qtbot, dialog: UsersDialog) -> None:  # type: ignore[no-untyped-def]

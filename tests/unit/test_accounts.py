@@ -248,14 +248,33 @@ def test_a_disabled_user_cannot_sign_in_until_enabled(
     disabled = accounts.disable_user(signed_in, "karim")
 
     assert disabled.active is False
-    with pytest.raises(AccountDisabled):
+    # Their copy of the key left the key ring: the password opens nothing, and says no more
+    # than any wrong password would.
+    assert KeyRing.load(signed_in.data_dir.keyring).find("password", "karim") is None
+    with pytest.raises(WrongPassword):
         sign_in(signed_in.data_dir, "karim", KARIM_PASSWORD)
 
-    enabled = accounts.enable_user(signed_in, "karim")
+    with pytest.raises(ValidationFailed) as refused:
+        accounts.enable_user(signed_in, "karim")
+    assert "karim" in refused.value.problems[0].message
+    assert [u.active for u in accounts.list_users(signed_in) if u.username == "karim"] == [False]
+
+    enabled = accounts.enable_user(signed_in, "karim", NEW_PASSWORD, kdf=CHEAP_KDF)
 
     assert enabled.active is True
-    assert can_sign_in(signed_in.data_dir, "karim", KARIM_PASSWORD)
+    assert can_sign_in(signed_in.data_dir, "karim", NEW_PASSWORD)
+    assert not can_sign_in(signed_in.data_dir, "karim", KARIM_PASSWORD)
     assert [u.active for u in accounts.list_users(signed_in) if u.username == "karim"] == [True]
+
+
+def test_a_disabled_volunteer_comes_back_without_a_password(
+    signed_in: accounts.SignedIn, office: dict[str, UserInfo]
+) -> None:
+    volunteers = [name for name, info in office.items() if info.role is Role.VOLUNTEER]
+    assert volunteers
+    accounts.disable_user(signed_in, volunteers[0])
+    assert accounts.enable_user(signed_in, volunteers[0]).active
+    assert KeyRing.load(signed_in.data_dir.keyring).is_volunteer(volunteers[0])
 
 
 def test_the_only_coordinator_cannot_disable_themselves(signed_in: accounts.SignedIn) -> None:

@@ -9,6 +9,9 @@ import datetime as dt
 import errno
 import io
 import os
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -473,6 +476,35 @@ def test_a_restore_that_fails_changes_nothing(office: accounts.SignedIn, made: P
     with pytest.raises(BackupDamaged):
         backup.restore_backup(data_dir, made, key)
     assert files_in(data_dir.root) == before
+
+
+def _lock(data_dir: DataDir, pid: int, host: str) -> None:
+    # As Qt's QLockFile writes it: process id, program, host name, and ids Caseworker does not read.
+    data_dir.lock.write_text(f"{pid}\ncaseworker\n{host}\nmachine\nboot\n", encoding="utf-8")
+
+
+def test_a_restore_while_the_app_holds_the_folder_is_refused(office: accounts.SignedIn, made: Path) -> None:
+    data_dir, key = office.data_dir, office.key
+    office.close()
+    _lock(data_dir, os.getpid(), socket.gethostname())  # a live process on this machine
+    before = files_in(data_dir.root)
+    with pytest.raises(backup.DataFolderInUse) as refused:
+        backup.restore_backup(data_dir, made, key)
+    assert str(data_dir.lock) in refused.value.message
+    assert files_in(data_dir.root) == before
+    _lock(data_dir, os.getpid(), "another-laptop")  # a shared folder held elsewhere
+    with pytest.raises(backup.DataFolderInUse):
+        backup.restore_backup(data_dir, made, key)
+
+
+def test_a_lock_left_by_a_process_that_ended_does_not_stop_a_restore(office: accounts.SignedIn, made: Path) -> None:
+    data_dir, key = office.data_dir, office.key
+    office.close()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    _lock(data_dir, ended.pid, socket.gethostname())
+    assert not data_dir.in_use()
+    assert backup.restore_backup(data_dir, made, key).cases == 3
 
 
 def test_a_cancelled_restore_changes_nothing(office: accounts.SignedIn, made: Path, small_chunks: None) -> None:

@@ -435,8 +435,10 @@ def _refuse_losing_the_last_coordinator(session: Session, account: UserAccount) 
 
 
 def disable_user(signed_in: SignedIn, username: str) -> UserInfo:
-    """A coordinator disables an account: it can no longer sign in. Its wrapped key stays, so that
-    enabling it again needs no new password."""
+    """A coordinator disables an account: it can no longer sign in. Its copy of the key leaves the
+    key ring too, so that its password opens nothing, not even a copy of keyring.json taken from
+    now on. (A copy taken before keeps opening the store until the data key itself is changed.)
+    Enabling it again needs a new password."""
     with signed_in.store.write() as session:
         actor = _acting_coordinator(session, signed_in)
         account = _account(session, username)
@@ -444,10 +446,33 @@ def disable_user(signed_in: SignedIn, username: str) -> UserInfo:
         if account.id == actor.id:
             raise NotYourself()
         account.active = False
-        return _user_info(account)
+        user = _user_info(account)
+    # After the account is disabled: a failure here leaves a disabled account that still has its
+    # copy, never an enabled one without it.
+    ring = load_key_ring(signed_in.data_dir)
+    ring.remove_user(username)
+    ring.save(signed_in.data_dir.keyring)
+    return user
 
 
-def enable_user(signed_in: SignedIn, username: str) -> UserInfo:
+def enable_user(
+    signed_in: SignedIn, username: str, new_password: str | None = None, *, kdf: KdfParams | None = None
+) -> UserInfo:
+    """A coordinator lets a disabled account sign in again, with a new password (disabling took its
+    copy of the key away); a volunteer, who never holds the key, needs none."""
+    with signed_in.store.read() as session:
+        _acting_coordinator(session, signed_in)
+        account = _account(session, username)
+        needs_key = account.role is not Role.VOLUNTEER
+    ring = load_key_ring(signed_in.data_dir)
+    if needs_key and ring.find("password", username) is None:
+        if new_password is None:
+            raise ValidationFailed([Problem("password", N_("Give {name} a new password: disabling the account took its copy of the key away."), name=username)])
+        problems = new_password_problems(new_password)
+        if problems:
+            raise ValidationFailed(problems)
+        ring.set_password(username, new_password, signed_in.key, _kdf_or_calibrated(kdf))
+        ring.save(signed_in.data_dir.keyring)
     with signed_in.store.write() as session:
         _acting_coordinator(session, signed_in)
         account = _account(session, username)

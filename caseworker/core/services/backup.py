@@ -112,6 +112,10 @@ class StoreNotBackedUp(CaseworkerError):
     template = N_("No backup was made: {file} is damaged ({reason}). Earlier backups are untouched; restore the latest one that is sound.")
 
 
+class DataFolderInUse(BadInput):
+    template = N_("Caseworker is running with the data folder {folder}. Close it before restoring a backup; nothing was changed. (If it is not running, delete {lock}.)")
+
+
 class BackupFolderNotWritable(BadInput):
     template = N_("Caseworker cannot write a backup to {folder}. Choose a folder you can write to; nothing was changed.")
 
@@ -608,6 +612,8 @@ def restore_backup(
     """
     path = Path(path)
     root: Path = data_dir.root
+    if data_dir.in_use():
+        raise DataFolderInUse(folder=str(root), lock=str(data_dir.lock))
     made_root = not root.exists()
     try:
         root.mkdir(parents=True, exist_ok=True)
