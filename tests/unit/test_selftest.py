@@ -18,6 +18,12 @@ from caseworker.cli import main
 from caseworker.core.resources import translations_dir
 
 
+@pytest.fixture(autouse=True)
+def _widgets_application(qapp: object) -> None:
+    """The self-test makes a QGuiApplication when none is running; in this test process the
+    widget tests that follow need a QApplication, so pytest-qt's comes first and is reused."""
+
+
 def _self_test(*extra: str) -> tuple[int, list[str]]:
     out = io.StringIO()
     code = main(["--self-test", *extra], stdout=out)
