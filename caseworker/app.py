@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -16,12 +17,13 @@ from caseworker.core.errors import ReadOnlyDataDir
 from caseworker.core.i18n import _, current_language, fill, set_language
 from caseworker.core.keys import KdfParams
 from caseworker.core.paths import DataDir
-from caseworker.core.services import accounts
-from caseworker.core.services.accounts import SignedIn
 from caseworker.ui.fonts import register_bundled_fonts
 from caseworker.ui.language import LanguageSwitcher, system_language
 from caseworker.ui.start import DEMO_PASSWORD, FirstRunDialog, LoginDialog, RecoveryKeyDialog
 from caseworker.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from caseworker.core.services.accounts import SignedIn
 
 log = logging.getLogger("caseworker")
 
@@ -79,6 +81,7 @@ class CaseworkerApp:
         self._show_dialog(dialog)
         # While the person types their password, load the main window's code in the background,
         # so that it shows as soon as the key is unwrapped.
+        # The accounts service and SQLAlchemy come with it: none of them is needed to show this window.
         self._warm_up = Task(lambda: importlib.import_module("caseworker.ui.main_window"), dialog).start()
 
     def _show_dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
@@ -105,6 +108,8 @@ class CaseworkerApp:
     def open_case_files(self, username: str, password: str) -> tuple[SignedIn, object]:
         """Sign in and read everything the main window shows first. Runs off the GUI thread, so
         the window appears complete the moment the key is unwrapped."""
+        from caseworker.core.services import accounts  # loaded by now: see show_login's warm-up
+
         signed_in = accounts.sign_in(self.data_dir, username, password, self.kdf)
         try:
             from caseworker.ui.main_window import read_case_list

@@ -32,6 +32,9 @@ TAG_BYTES = 16  # AES-GCM's authentication tag
 RECOVERY_BYTES = 20
 FORMAT = 1
 
+# The shortest password an account may have (the sign-in window says so before any service loads).
+PASSWORD_MIN_LENGTH = 10
+
 
 @dataclass(frozen=True, slots=True)
 class KdfParams:

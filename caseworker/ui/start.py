@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
 from caseworker import APP_NAME
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, country_name, current_language, current_locale, fill, menu_name
-from caseworker.core.keys import RFC9106_LOW_MEMORY, KdfParams, RecoveryKey
+from caseworker.core.keys import PASSWORD_MIN_LENGTH, RFC9106_LOW_MEMORY, KdfParams, RecoveryKey
 from caseworker.core.paths import DataDir
 from caseworker.core.reference import country_codes
-from caseworker.core.services import accounts
 from caseworker.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from caseworker.core.services.accounts import SignedIn
 
 DEMO_CASES = 300
 DEMO_PASSWORD = "demo"
@@ -395,7 +397,7 @@ class FirstRunDialog(_BusyDialog):
         self.labels["username"].setText(_("&User name"))
         self.labels["password"].setText(_("&Password"))
         self.labels["repeat"].setText(_("&Repeat password"))
-        self.password.setPlaceholderText(_("at least {n} characters").format(n=accounts.MIN_PASSWORD_LENGTH))
+        self.password.setPlaceholderText(_("at least {n} characters").format(n=PASSWORD_MIN_LENGTH))
         self.set_up_button.setText(_("Set up my organisation"))
         self.demo_button.setText(_("Explore with demo data"))
         self.demo_note.setText(
@@ -432,8 +434,11 @@ class FirstRunDialog(_BusyDialog):
         )
         data_dir = self._data_dir
 
-        def set_up() -> tuple[accounts.SignedIn, RecoveryKey]:
+        def set_up() -> tuple[SignedIn, RecoveryKey]:
+            # The accounts service brings SQLAlchemy: imported when it is needed, not before the
+            # first window shows.
             from caseworker.core.directory.starter import load_starter
+            from caseworker.core.services import accounts
 
             result = accounts.set_up(data_dir, **values)
             try:
@@ -444,7 +449,7 @@ class FirstRunDialog(_BusyDialog):
 
         self.run_busy(set_up, self._was_set_up)
 
-    def _was_set_up(self, result: tuple[accounts.SignedIn, RecoveryKey]) -> None:
+    def _was_set_up(self, result: tuple[SignedIn, RecoveryKey]) -> None:
         self.password.clear()
         self.repeat.clear()
         self.setUp.emit(*result)

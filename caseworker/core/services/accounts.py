@@ -25,14 +25,14 @@ from caseworker.core.errors import (
     WrongPassword,
 )
 from caseworker.core.i18n import N_
-from caseworker.core.keys import DataKey, KdfParams, KeyRing, RecoveryKey, calibrate_kdf
+from caseworker.core.keys import PASSWORD_MIN_LENGTH, DataKey, KdfParams, KeyRing, RecoveryKey, calibrate_kdf
 from caseworker.core.models import Organisation, UserAccount
 from caseworker.core.models.enums import Role
 from caseworker.core.paths import DataDir
 from caseworker.core.services.records import OrganisationInfo, UserInfo
 from caseworker.core.throttle import SignInThrottle, TooManyAttempts
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = PASSWORD_MIN_LENGTH  # kept here too: the services' rules read it from here
 # Long enough for any passphrase; short enough that a pasted file is refused before Argon2 sees it.
 MAX_PASSWORD_LENGTH = 1024
 USERNAME = re.compile(r"[\w.@-]{1,64}")
