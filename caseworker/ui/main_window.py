@@ -40,6 +40,8 @@ from caseworker.core.services.caselist import CaseListView
 from caseworker.core.services.records import CaseFile, PersonDetails, UserInfo
 from caseworker.ui.case_editor import CaseEditor
 from caseworker.ui.case_list import CaseListPanel
+from caseworker.ui.followups_panel import FollowUpsPanel
+from caseworker.ui.pathways_panel import PathwaysPanel, ReferralsPanel, TimelinePanel
 from caseworker.ui.progress import ProgressRun
 from caseworker.ui.start import error_text
 from caseworker.ui.tasks import Task
@@ -131,9 +133,6 @@ class MainWindow(QMainWindow):
         self.nothing_open.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # The work with the person beside their case file: pathways, referrals, the timeline.
         # Each is saved as it happens, so they open only once the case itself is saved.
-        from caseworker.ui.followups_panel import FollowUpsPanel
-        from caseworker.ui.pathways_panel import PathwaysPanel, ReferralsPanel, TimelinePanel
-
         self.templates = load_templates(signed_in.data_dir.pathways)
         self.pathways = PathwaysPanel(signed_in, self.templates, self)
         self.referrals = ReferralsPanel(signed_in, self.open_directory, self)
