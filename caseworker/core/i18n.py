@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 import struct
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from gettext import NullTranslations
@@ -112,8 +113,23 @@ class _Active:
         self.locale = Locale.parse(SOURCE_LANGUAGE)
         self.catalog: NullTranslations = NullTranslations()
 
+    def switch(self, code: str) -> str:
+        if code == PSEUDO:
+            self.catalog, self.locale, self.code = PseudoTranslations(), Locale.parse(SOURCE_LANGUAGE), PSEUDO
+            return PSEUDO
+        code = normalise_code(code)
+        self.catalog, self.locale, self.code = load_catalog(code), Locale.parse(code), code
+        return code
 
+
+# The language of the app, and, per thread, a language spoken for a while (``speaking``): a
+# handout written in the client's language off the GUI thread leaves the screen's language alone.
 _active = _Active()
+_spoken = threading.local()
+
+
+def _now() -> _Active:
+    return getattr(_spoken, "active", None) or _active
 
 
 def normalise_code(code: str) -> str:
@@ -205,55 +221,48 @@ def load_catalog(code: str) -> NullTranslations:
 
 def set_language(code: str) -> str:
     """Make ``code`` the language of every message from now on; returns the normalised code."""
-    if code == PSEUDO:
-        _active.catalog = PseudoTranslations()
-        _active.locale = Locale.parse(SOURCE_LANGUAGE)
-        _active.code = PSEUDO
-        return PSEUDO
-    code = normalise_code(code)
-    _active.catalog = load_catalog(code)
-    _active.locale = Locale.parse(code)
-    _active.code = code
-    return code
+    return _active.switch(code)
 
 
 @contextlib.contextmanager
 def speaking(code: str) -> Iterator[None]:
-    """Translate in ``code`` for a while (a handout for the client, beside the caseworker's
-    screen), then go back to the language before."""
-    saved = (_active.code, _active.locale, _active.catalog)
-    set_language(code)
+    """Translate in ``code`` for a while, in this thread only (a handout for the client, beside the
+    caseworker's screen), then go back to the language before."""
+    saved = getattr(_spoken, "active", None)
+    spoken = _Active()
+    spoken.switch(code)
+    _spoken.active = spoken
     try:
         yield
     finally:
-        _active.code, _active.locale, _active.catalog = saved
+        _spoken.active = saved
 
 
 def current_language() -> str:
-    return _active.code
+    return _now().code
 
 
 def current_locale() -> Locale:
-    return _active.locale
+    return _now().locale
 
 
 def is_right_to_left(code: str | None = None) -> bool:
-    code = code or _active.code
+    code = code or _now().code
     if code == PSEUDO:
         return True
     return Locale.parse(code).character_order == "right-to-left"
 
 
 def _(message: str) -> str:
-    return _active.catalog.gettext(message)
+    return _now().catalog.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _active.catalog.ngettext(singular, plural, n)
+    return _now().catalog.ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
-    return _active.catalog.pgettext(context, message)
+    return _now().catalog.pgettext(context, message)
 
 
 def N_(message: str) -> str:

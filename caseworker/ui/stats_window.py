@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker import APP_NAME
-from caseworker.core.i18n import N_, _, current_language, fill, is_right_to_left, month_name, set_language
+from caseworker.core.i18n import N_, _, current_language, fill, is_right_to_left, month_name
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.stats import make_report
 from caseworker.core.stats import periods
@@ -575,10 +575,6 @@ class StatsWindow(QMainWindow):
         if self._export_task is not None:
             self._export_task.deleteLater()
         self._export_task = None
-        # The writers speak the report's language through i18n's process-wide state and put back
-        # the language they found; a language chosen meanwhile would be undone by that.
-        if current_language() != self._language:
-            set_language(self._language)
         self._update_actions()
 
     # --- window -----------------------------------------------------------------------------

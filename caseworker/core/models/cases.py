@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseworker.core.models.accounts import UserAccount
 from caseworker.core.models.base import Base, UtcDateTime, vocabulary
-from caseworker.core.models.enums import CaseStatus, ClosureReason, GoalStatus, LabourStatus, MeetingKind
+from caseworker.core.models.enums import CaseStatus, ClosureReason, ExitResult, GoalStatus, LabourStatus, MeetingKind
 from caseworker.core.models.people import Person
 
 _CHILD = {"cascade": "all, delete-orphan", "lazy": "selectin"}
@@ -51,6 +51,15 @@ class Case(Base):
     meetings: Mapped[list[Meeting]] = relationship(back_populates="case", order_by="Meeting.held_on", **_CHILD)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# Each result on leaving is a column of its own: several may hold at once.
+LEFT_RESULT_COLUMNS: dict[ExitResult, str] = {
+    ExitResult.JOB_SEARCHING: "left_job_searching",
+    ExitResult.IN_EDUCATION: "left_in_education",
+    ExitResult.QUALIFICATION: "left_qualification",
+    ExitResult.EMPLOYED: "left_employed",
+}
 
 
 class Goal(Base):

@@ -29,7 +29,8 @@ from caseworker.core.models import (
     UserAccount,
     WorkExperience,
 )
-from caseworker.core.models.enums import CaseStatus, ClosureReason, ExitResult, Role
+from caseworker.core.models.cases import LEFT_RESULT_COLUMNS
+from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
 from caseworker.core.reference import country_codes, is_isco_code, language_codes
 from caseworker.core.services.caselist import ListRow, summary_of_row
 from caseworker.core.services.records import (
@@ -141,14 +142,6 @@ def validate(case: CaseFile, today: dt.date) -> list[Problem]:
     return problems
 
 
-# Each result on leaving is a column of its own: several may hold at once.
-_RESULT_COLUMNS = {
-    ExitResult.JOB_SEARCHING: "left_job_searching",
-    ExitResult.IN_EDUCATION: "left_in_education",
-    ExitResult.QUALIFICATION: "left_qualification",
-    ExitResult.EMPLOYED: "left_employed",
-}
-
 
 # --- ORM rows to records and back --------------------------------------------------------------
 
@@ -168,7 +161,7 @@ def _to_record(case: Case) -> CaseFile:
         entered_on=case.entered_on,
         entry_labour_status=case.entry_labour_status,
         left_on=case.left_on,
-        left_results=tuple(result for result, column in _RESULT_COLUMNS.items() if getattr(case, column)),
+        left_results=tuple(result for result, column in LEFT_RESULT_COLUMNS.items() if getattr(case, column)),
         last_contact_on=case.last_contact_on,
         person=PersonDetails(
             name_latin=p.name_latin,
@@ -272,7 +265,7 @@ def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> No
     case.entered_on = record.entered_on
     case.entry_labour_status = record.entry_labour_status
     case.left_on = record.left_on
-    for result, column in _RESULT_COLUMNS.items():
+    for result, column in LEFT_RESULT_COLUMNS.items():
         setattr(case, column, result in record.left_results)
     case.last_contact_on = max((m.held_on for m in record.meetings if m.held_on <= today), default=None)
     case.updated_at = now

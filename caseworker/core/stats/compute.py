@@ -12,8 +12,9 @@ count: their latest decision on the statistics scope must be a yes not withdrawn
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -22,6 +23,7 @@ from caseworker.core.db import CasesStore
 from caseworker.core.directory.taxonomy import CATEGORIES
 from caseworker.core.i18n import N_, _, format_year_month
 from caseworker.core.labels import label, region_label
+from caseworker.core.models.cases import LEFT_RESULT_COLUMNS
 from caseworker.core.models.enums import ExitResult, Gender, LabourStatus, LegalStatus, ReferralOutcome
 from caseworker.core.reference import REGIONS, country_codes, nationality_region
 from caseworker.core.stats.model import Period, RawReport, RawRow, RawTable, Relation, ReportKind
@@ -73,8 +75,7 @@ _PEOPLE_TABLE = """
 CREATE TEMP TABLE stats_person (
     case_id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, gender TEXT, age TEXT, age_at_entry TEXT,
     region TEXT, third_country INTEGER, legal_status TEXT, education TEXT, entered_on TEXT, labour_status TEXT,
-    left_on TEXT, left_job_searching INTEGER, left_in_education INTEGER, left_qualification INTEGER,
-    left_employed INTEGER, profile INTEGER
+    left_on TEXT, """ + ", ".join(f"{column} INTEGER" for column in LEFT_RESULT_COLUMNS.values()) + """, profile INTEGER
 )"""
 
 # Each fact is gathered for everyone in one pass (a GROUP BY or a window), then joined: a
@@ -113,7 +114,7 @@ SELECT
     CASE WHEN sc.level IS NULL THEN '{NOT_RECORDED}' WHEN sc.level <= 2 THEN 'isced_0_2'
          WHEN sc.level <= 4 THEN 'isced_3_4' ELSE 'isced_5_8' END,
     c.entered_on, c.entry_labour_status, c.left_on,
-    c.left_job_searching, c.left_in_education, c.left_qualification, c.left_employed, NULL
+    {", ".join(f"c.{column}" for column in LEFT_RESULT_COLUMNS.values())}, NULL
 FROM case_file c
 JOIN consenting k ON k.person_id = c.person_id
 JOIN person p ON p.id = c.person_id
@@ -217,7 +218,7 @@ class _Counter:
             [(code, nationality_region(code)) for code in sorted(country_codes())],  # type: ignore[arg-type]
         )
         connection.exec_driver_sql(_PEOPLE_TABLE)
-        self._run(_PEOPLE)
+        self.run(_PEOPLE)
         connection.exec_driver_sql("CREATE INDEX temp.stats_person_person ON stats_person (person_id)")
         facts = ", ".join(_PROFILE)
         connection.exec_driver_sql(
@@ -236,8 +237,8 @@ class _Counter:
         # made distinct again after the cases are (the app keeps one case per person). The dates
         # are read in a scan of each table ("+" keeps SQLite off the date index): for a long
         # period, a look-up per row through the index costs more than reading every row.
-        shared = self._run("SELECT count(*) > count(DISTINCT person_id) FROM stats_person")[0][0]
-        self._run(
+        shared = self.run("SELECT count(*) > count(DISTINCT person_id) FROM stats_person")[0][0]
+        self.run(
             f"""CREATE TEMP TABLE stats_served AS
                 SELECT {"DISTINCT" if shared else ""} p.person_id AS person_id, x.month AS month
                 FROM (SELECT case_id, substr(held_on, 1, 7) AS month FROM meeting WHERE +held_on BETWEEN :start AND :end
@@ -254,7 +255,7 @@ class _Counter:
         for name in _TEMP_TABLES:
             self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
 
-    def _run(self, sql: str, **params: object) -> list[tuple[object, ...]]:
+    def run(self, sql: str, **params: object) -> list[tuple[object, ...]]:
         result = self.connection.execute(text(sql), {**self.params, **params})
         return [tuple(row) for row in result] if result.returns_rows else []
 
@@ -269,7 +270,7 @@ class _Counter:
     def _unit_table(self) -> str:
         if not self._kept:
             select_sql, params = self._units
-            self._run(f"CREATE TEMP TABLE stats_unit AS {select_sql}", **params)
+            self.run(f"CREATE TEMP TABLE stats_unit AS {select_sql}", **params)
             self._kept = True
         return "stats_unit"
 
@@ -284,7 +285,7 @@ class _Counter:
         if not profiled:
             columns = "".join(f"{d.column} AS d_{d.id}, " for d in others)
             groups = ", ".join(str(i + 1) for i in range(len(others)))
-            self._run(
+            self.run(
                 f"CREATE TEMP TABLE stats_cell AS SELECT {columns}count(*) AS n"
                 f" FROM {source} u JOIN stats_person p ON p.case_id = u.case_id" + (f" GROUP BY {groups}" if others else ""),
                 **params,
@@ -293,7 +294,7 @@ class _Counter:
         inner = "".join(f"{d.column} AS d_{d.id}, " for d in others)
         groups = ", ".join(str(i + 1) for i in range(len(others) + 1))
         outer = "".join(f"c.d_{d.id}, " for d in others) + "".join(f"f.{d.column[2:]} AS d_{d.id}, " for d in profiled)
-        self._run(
+        self.run(
             f"CREATE TEMP TABLE stats_cell AS SELECT {outer}c.n AS n FROM ("
             f"SELECT {inner}p.profile AS profile, count(*) AS n FROM {source} u JOIN stats_person p ON p.case_id = u.case_id"
             f" GROUP BY {groups}) c JOIN stats_profile f ON f.profile = c.profile",
@@ -301,27 +302,28 @@ class _Counter:
         )
 
     def cell_counts(self, dimension: _Dimension) -> dict[str, int]:
-        rows = self._run(f"SELECT d_{dimension.id}, sum(n) FROM stats_cell GROUP BY 1")
+        rows = self.run(f"SELECT d_{dimension.id}, sum(n) FROM stats_cell GROUP BY 1")
         return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
 
     def cell_total(self) -> int:
-        return int(self._run("SELECT COALESCE(sum(n), 0) FROM stats_cell")[0][0])  # type: ignore[call-overload]
+        return int(self.run("SELECT COALESCE(sum(n), 0) FROM stats_cell")[0][0])  # type: ignore[call-overload]
 
     def served_by_month(self) -> dict[str, int]:
-        rows = self._run("SELECT month, count(*) FROM stats_served GROUP BY 1")
+        rows = self.run("SELECT month, count(*) FROM stats_served GROUP BY 1")
         return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
 
-    def count(self, dimension: _Dimension, where: str = "1") -> dict[str, int]:
-        """Units per row of a dimension, of those that meet ``where``."""
-        rows = self._run(
-            f"SELECT {dimension.column}, count(*) FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id"
+    def count(self, column: str, where: str = "1") -> dict[str, int]:
+        """Units by the value of ``column`` (SQL over the unit ``u`` and its person ``p``), of those
+        that meet ``where``."""
+        rows = self.run(
+            f"SELECT {column}, count(*) FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id"
             f" WHERE {where} GROUP BY 1"
         )
         return {str(key): int(n) for key, n in rows}  # type: ignore[call-overload]
 
     def total(self, where: str = "1") -> int:
         sql = f"SELECT count(*) FROM {self._unit_table()} u JOIN stats_person p ON p.case_id = u.case_id WHERE {where}"
-        return int(self._run(sql)[0][0])  # type: ignore[call-overload]
+        return int(self.run(sql)[0][0])  # type: ignore[call-overload]
 
 
 def _table(
@@ -348,6 +350,17 @@ def _breakdowns(
     ]
 
 
+@contextlib.contextmanager
+def _counting(store: CasesStore, period: Period, today: dt.date) -> Iterator[_Counter]:
+    """The temporary tables of one report, in one read of the store, dropped when it is done."""
+    with store.read() as session:
+        counter = _Counter(session.connection(), period, today)
+        try:
+            yield counter
+        finally:
+            counter.close()
+
+
 # --- the reports ---------------------------------------------------------------------------------
 
 # One unit per person served (their facts are read through one of their cases).
@@ -358,41 +371,37 @@ GROUP BY s.person_id"""
 
 
 def services_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
-    with store.read() as session:
-        counter = _Counter(session.connection(), period, today)
-        try:
-            month = _month_dimension(period)
-            counter.units(_SERVED_UNITS)
-            tables = _breakdowns(
-                counter, "people_served", N_("People served"), (*PEOPLE_DIMENSIONS, month),
-                covers={"month": counter.served_by_month()},
-            )
-            counter.units(
-                """SELECT e.case_id AS case_id, e.category AS category, substr(e.occurred_on, 1, 7) AS month
-                   FROM service_event e WHERE e.kind = 'step_done' AND +e.occurred_on BETWEEN :start AND :end"""
-            )
-            tables += _breakdowns(
-                counter, "services", N_("Services delivered (pathway steps done)"),
-                (CATEGORY, *PEOPLE_DIMENSIONS, month),
-            )
-            counter.units(
-                """SELECT r.case_id AS case_id, r.category AS category, r.outcome AS outcome,
-                          substr(r.made_on, 1, 7) AS month
-                   FROM referral r WHERE r.made_on BETWEEN :start AND :end"""
-            )
-            tables += _breakdowns(
-                counter, "referrals", N_("Referrals made, by their outcome so far"),
-                (OUTCOME, CATEGORY, *PEOPLE_DIMENSIONS, month),
-            )
-            counter.units(
-                """SELECT w.case_id AS case_id, w.category AS category, substr(w.ended_on, 1, 7) AS month
-                   FROM pathway w WHERE w.status = 'completed' AND w.ended_on BETWEEN :start AND :end"""
-            )
-            tables += _breakdowns(
-                counter, "pathways_completed", N_("Pathways completed"), (CATEGORY, *PEOPLE_DIMENSIONS, month),
-            )
-        finally:
-            counter.close()
+    with _counting(store, period, today) as counter:
+        month = _month_dimension(period)
+        counter.units(_SERVED_UNITS)
+        tables = _breakdowns(
+            counter, "people_served", N_("People served"), (*PEOPLE_DIMENSIONS, month),
+            covers={"month": counter.served_by_month()},
+        )
+        counter.units(
+            """SELECT e.case_id AS case_id, e.category AS category, substr(e.occurred_on, 1, 7) AS month
+               FROM service_event e WHERE e.kind = 'step_done' AND +e.occurred_on BETWEEN :start AND :end"""
+        )
+        tables += _breakdowns(
+            counter, "services", N_("Services delivered (pathway steps done)"),
+            (CATEGORY, *PEOPLE_DIMENSIONS, month),
+        )
+        counter.units(
+            """SELECT r.case_id AS case_id, r.category AS category, r.outcome AS outcome,
+                      substr(r.made_on, 1, 7) AS month
+               FROM referral r WHERE r.made_on BETWEEN :start AND :end"""
+        )
+        tables += _breakdowns(
+            counter, "referrals", N_("Referrals made, by their outcome so far"),
+            (OUTCOME, CATEGORY, *PEOPLE_DIMENSIONS, month),
+        )
+        counter.units(
+            """SELECT w.case_id AS case_id, w.category AS category, substr(w.ended_on, 1, 7) AS month
+               FROM pathway w WHERE w.status = 'completed' AND w.ended_on BETWEEN :start AND :end"""
+        )
+        tables += _breakdowns(
+            counter, "pathways_completed", N_("Pathways completed"), (CATEGORY, *PEOPLE_DIMENSIONS, month),
+        )
     return RawReport(
         kind=ReportKind.SERVICES,
         title=_("Service statistics"),
@@ -410,73 +419,69 @@ def services_report(store: CasesStore, period: Period, today: dt.date, host_lang
 def amif_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
     """AMIF's indicators; language progress is counted in the host country's language when it is
     known (the organisation's), in any language learnt otherwise."""
-    with store.read() as session:
-        counter = _Counter(session.connection(), period, today)
-        try:
-            # Who took part in what, as sets first: one pass over the pathways and the events of
-            # the period each, not a search per person.
-            counter.connection.exec_driver_sql(
-                "CREATE TEMP TABLE stats_flag (person_id INTEGER, flag TEXT, PRIMARY KEY (person_id, flag))"
-            )
-            flags = {"language-course": "language_course", "civic-orientation": "civic_orientation"}
-            flags |= {code: "guidance" for code in GUIDANCE}
-            flag_of = "CASE {column} " + " ".join(f"WHEN '{code}' THEN '{flag}'" for code, flag in flags.items()) + " END"
-            listed = ", ".join(f"'{code}'" for code in flags)
-            counter._run(
-                f"""INSERT OR IGNORE INTO stats_flag
-                    SELECT p.person_id, {flag_of.format(column="w.category")} FROM pathway w
-                    JOIN stats_person p ON p.case_id = w.case_id
-                    WHERE w.category IN ({listed}) AND w.started_on <= :end AND (w.ended_on IS NULL OR w.ended_on >= :start)"""
-            )
-            counter._run(
-                f"""INSERT OR IGNORE INTO stats_flag
-                    SELECT p.person_id, {flag_of.format(column="e.category")}
-                    FROM (SELECT DISTINCT case_id, category FROM service_event
-                          WHERE category IN ({listed}) AND +occurred_on BETWEEN :start AND :end) e
-                    JOIN stats_person p ON p.case_id = e.case_id"""
-            )
-            counter.units(
-                f"""SELECT s.person_id AS person_id, min(p.case_id) AS case_id,
-                      {_flag("language_course")} AS language_course,
-                      {_flag("civic_orientation")} AS civic_orientation,
-                      {_flag("guidance")} AS guidance,
-                      EXISTS (
-                          SELECT 1 FROM language_skill a JOIN language_skill b
-                            ON b.person_id = a.person_id AND b.language = a.language
-                          WHERE a.person_id = s.person_id AND NOT a.mother_tongue AND NOT b.mother_tongue
-                            AND b.assessed_on BETWEEN :start AND :end AND a.assessed_on < b.assessed_on
-                            AND a.level IS NOT NULL AND b.level > a.level
-                            AND (:host IS NULL OR a.language = :host)) AS improved,
-                      EXISTS (
-                          SELECT 1 FROM qualification q LEFT JOIN stats_region r ON r.code = q.country
-                          WHERE q.person_id = s.person_id AND q.applied_on BETWEEN :start AND :end
-                            AND q.country IS NOT NULL AND COALESCE(r.region, '') <> 'eu') AS recognition
-                   FROM (SELECT DISTINCT person_id FROM stats_served) s
-                   JOIN stats_person p ON p.person_id = s.person_id
-                   GROUP BY s.person_id""",
-                host=host_language,
-            )
-            total = counter.total()
-            indicators = [
-                ("language_course", N_("of whom in a language course"), "u.language_course", None),
-                ("language_improved", N_("of whom improved by at least one CEFR level in a language course"),
-                 "u.language_course AND u.improved", "language_course"),
-                ("civic_orientation", N_("of whom in a civic orientation course"), "u.civic_orientation", None),
-                ("guidance", N_("of whom receiving individual professional guidance"), "u.guidance", None),
-                ("recognition", N_("of whom applied for recognition of qualifications or skills acquired in a third country"),
-                 "u.recognition", None),
-            ]
-            rows = tuple(
-                RawRow(key, _(msgid), counter.total(where), part_of) for key, msgid, where, part_of in indicators
-            )
-            measure_label = N_("Participants in support activities")
-            tables = [
-                RawTable("participants.indicator", "participants", _(measure_label), "indicator", _("Indicator"),
-                         Relation.SUBSETS, total, rows),
-                *_breakdowns(counter, "participants", measure_label, (GENDER, AGE)),
-            ]
-        finally:
-            counter.close()
+    with _counting(store, period, today) as counter:
+        # Who took part in what, as sets first: one pass over the pathways and the events of
+        # the period each, not a search per person.
+        counter.connection.exec_driver_sql(
+            "CREATE TEMP TABLE stats_flag (person_id INTEGER, flag TEXT, PRIMARY KEY (person_id, flag))"
+        )
+        flags = {"language-course": "language_course", "civic-orientation": "civic_orientation"}
+        flags |= {code: "guidance" for code in GUIDANCE}
+        flag_of = "CASE {column} " + " ".join(f"WHEN '{code}' THEN '{flag}'" for code, flag in flags.items()) + " END"
+        listed = ", ".join(f"'{code}'" for code in flags)
+        counter.run(
+            f"""INSERT OR IGNORE INTO stats_flag
+                SELECT p.person_id, {flag_of.format(column="w.category")} FROM pathway w
+                JOIN stats_person p ON p.case_id = w.case_id
+                WHERE w.category IN ({listed}) AND w.started_on <= :end AND (w.ended_on IS NULL OR w.ended_on >= :start)"""
+        )
+        counter.run(
+            f"""INSERT OR IGNORE INTO stats_flag
+                SELECT p.person_id, {flag_of.format(column="e.category")}
+                FROM (SELECT DISTINCT case_id, category FROM service_event
+                      WHERE category IN ({listed}) AND +occurred_on BETWEEN :start AND :end) e
+                JOIN stats_person p ON p.case_id = e.case_id"""
+        )
+        counter.units(
+            f"""SELECT s.person_id AS person_id, min(p.case_id) AS case_id,
+                  {_flag("language_course")} AS language_course,
+                  {_flag("civic_orientation")} AS civic_orientation,
+                  {_flag("guidance")} AS guidance,
+                  EXISTS (
+                      SELECT 1 FROM language_skill a JOIN language_skill b
+                        ON b.person_id = a.person_id AND b.language = a.language
+                      WHERE a.person_id = s.person_id AND NOT a.mother_tongue AND NOT b.mother_tongue
+                        AND b.assessed_on BETWEEN :start AND :end AND a.assessed_on < b.assessed_on
+                        AND a.level IS NOT NULL AND b.level > a.level
+                        AND (:host IS NULL OR a.language = :host)) AS improved,
+                  EXISTS (
+                      SELECT 1 FROM qualification q LEFT JOIN stats_region r ON r.code = q.country
+                      WHERE q.person_id = s.person_id AND q.applied_on BETWEEN :start AND :end
+                        AND q.country IS NOT NULL AND COALESCE(r.region, '') <> 'eu') AS recognition
+               FROM (SELECT DISTINCT person_id FROM stats_served) s
+               JOIN stats_person p ON p.person_id = s.person_id
+               GROUP BY s.person_id""",
+            host=host_language,
+        )
+        total = counter.total()
+        indicators = [
+            ("language_course", N_("of whom in a language course"), "u.language_course", None),
+            ("language_improved", N_("of whom improved by at least one CEFR level in a language course"),
+             "u.language_course AND u.improved", "language_course"),
+            ("civic_orientation", N_("of whom in a civic orientation course"), "u.civic_orientation", None),
+            ("guidance", N_("of whom receiving individual professional guidance"), "u.guidance", None),
+            ("recognition", N_("of whom applied for recognition of qualifications or skills acquired in a third country"),
+             "u.recognition", None),
+        ]
+        rows = tuple(
+            RawRow(key, _(msgid), counter.total(where), part_of) for key, msgid, where, part_of in indicators
+        )
+        measure_label = N_("Participants in support activities")
+        tables = [
+            RawTable("participants.indicator", "participants", _(measure_label), "indicator", _("Indicator"),
+                     Relation.SUBSETS, total, rows),
+            *_breakdowns(counter, "participants", measure_label, (GENDER, AGE)),
+        ]
     return RawReport(
         kind=ReportKind.AMIF,
         title=_("AMIF report: integration of third-country nationals"),
@@ -499,50 +504,49 @@ def _flag(flag: str) -> str:
 
 
 def esf_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
-    with store.read() as session:
-        counter = _Counter(session.connection(), period, today)
-        try:
-            counter.units("SELECT case_id FROM stats_person WHERE entered_on BETWEEN :start AND :end")
-            entered = N_("Participants who entered in the period")
-            total = counter.total()
-            labour = counter.count(_Dimension("labour", "", "COALESCE(p.labour_status, 'not_recorded')", lambda: ()))
-            labour_rows = (
-                RawRow("unemployed", _("Unemployed, including long-term unemployed"),
-                       labour.get(LabourStatus.UNEMPLOYED, 0) + labour.get(LabourStatus.LONG_TERM_UNEMPLOYED, 0)),
-                RawRow("long_term_unemployed", _("of whom long-term unemployed"),
-                       labour.get(LabourStatus.LONG_TERM_UNEMPLOYED, 0), part_of="unemployed"),
-                RawRow("inactive", label(LabourStatus.INACTIVE), labour.get(LabourStatus.INACTIVE, 0)),
-                RawRow("employed", _("Employed, including self-employed"),
-                       labour.get(LabourStatus.EMPLOYED, 0) + labour.get(LabourStatus.SELF_EMPLOYED, 0)),
-                RawRow(NOT_RECORDED, _("Not recorded"), labour.get(NOT_RECORDED, 0)),
+    with _counting(store, period, today) as counter:
+        counter.units("SELECT case_id FROM stats_person WHERE entered_on BETWEEN :start AND :end")
+        entered = N_("Participants who entered in the period")
+        total = counter.total()
+        labour = counter.count(f"COALESCE(p.labour_status, '{NOT_RECORDED}')")
+        labour_rows = (
+            RawRow("unemployed", _("Unemployed, including long-term unemployed"),
+                   labour.get(LabourStatus.UNEMPLOYED, 0) + labour.get(LabourStatus.LONG_TERM_UNEMPLOYED, 0)),
+            RawRow("long_term_unemployed", _("of whom long-term unemployed"),
+                   labour.get(LabourStatus.LONG_TERM_UNEMPLOYED, 0), part_of="unemployed"),
+            RawRow("inactive", label(LabourStatus.INACTIVE), labour.get(LabourStatus.INACTIVE, 0)),
+            RawRow("employed", _("Employed, including self-employed"),
+                   labour.get(LabourStatus.EMPLOYED, 0) + labour.get(LabourStatus.SELF_EMPLOYED, 0)),
+            RawRow(NOT_RECORDED, _("Not recorded"), labour.get(NOT_RECORDED, 0)),
+        )
+        age = _Dimension("age", N_("Age on entry"), "p.age_at_entry", _translated(AGE_BANDS))
+        education = _Dimension("education", N_("Education on entry"), "p.education", _translated(EDUCATION_BANDS))
+        tables = [
+            *_breakdowns(counter, "entered", entered, (GENDER,)),
+            RawTable("entered.labour_status", "entered", _(entered), "labour_status",
+                     _("Labour-market status on entry"), Relation.PARTITION, total, labour_rows),
+            *_breakdowns(counter, "entered", entered, (age, education)),
+            RawTable("entered.third_country", "entered", _(entered), "third_country", _("Nationality"),
+                     Relation.SUBSETS, total,
+                     (RawRow("third_country", _("Third-country nationals"), counter.total("p.third_country")),)),
+        ]
+        counter.units("SELECT case_id FROM stats_person WHERE left_on BETWEEN :start AND :end")
+        results = (
+            (ExitResult.JOB_SEARCHING, N_("Engaged in job searching on leaving")),
+            (ExitResult.IN_EDUCATION, N_("In education or training on leaving")),
+            (ExitResult.QUALIFICATION, N_("Gaining a qualification on leaving")),
+            (ExitResult.EMPLOYED, N_("In employment, including self-employment, on leaving")),
+        )
+        tables.append(
+            RawTable(
+                "left.result", "left", _("Participants who left in the period"), "result", _("Result on leaving"),
+                Relation.SUBSETS, counter.total(),
+                tuple(
+                    RawRow(str(result), _(msgid), counter.total(f"p.{LEFT_RESULT_COLUMNS[result]}"))
+                    for result, msgid in results
+                ),
             )
-            age = _Dimension("age", N_("Age on entry"), "p.age_at_entry", _translated(AGE_BANDS))
-            education = _Dimension("education", N_("Education on entry"), "p.education", _translated(EDUCATION_BANDS))
-            tables = [
-                *_breakdowns(counter, "entered", entered, (GENDER,)),
-                RawTable("entered.labour_status", "entered", _(entered), "labour_status",
-                         _("Labour-market status on entry"), Relation.PARTITION, total, labour_rows),
-                *_breakdowns(counter, "entered", entered, (age, education)),
-                RawTable("entered.third_country", "entered", _(entered), "third_country", _("Nationality"),
-                         Relation.SUBSETS, total,
-                         (RawRow("third_country", _("Third-country nationals"), counter.total("p.third_country")),)),
-            ]
-            counter.units("SELECT case_id FROM stats_person WHERE left_on BETWEEN :start AND :end")
-            results = (
-                (ExitResult.JOB_SEARCHING, N_("Engaged in job searching on leaving"), "p.left_job_searching"),
-                (ExitResult.IN_EDUCATION, N_("In education or training on leaving"), "p.left_in_education"),
-                (ExitResult.QUALIFICATION, N_("Gaining a qualification on leaving"), "p.left_qualification"),
-                (ExitResult.EMPLOYED, N_("In employment, including self-employment, on leaving"), "p.left_employed"),
-            )
-            tables.append(
-                RawTable(
-                    "left.result", "left", _("Participants who left in the period"), "result", _("Result on leaving"),
-                    Relation.SUBSETS, counter.total(),
-                    tuple(RawRow(str(result), _(msgid), counter.total(column)) for result, msgid, column in results),
-                )
-            )
-        finally:
-            counter.close()
+        )
     return RawReport(
         kind=ReportKind.ESF,
         title=_("ESF+ report: participants and their results"),
