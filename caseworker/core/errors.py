@@ -64,6 +64,12 @@ class ReadOnlyDataDir(BadInput):
     template = N_("Caseworker cannot write to the data folder {folder}. Choose a folder you can write to, or ask for write access; nothing was changed.")
 
 
+class FolderNotWritable(ReadOnlyDataDir):
+    """A document or export aimed at a folder that is not the data folder (a USB stick, Documents)."""
+
+    template = N_("Caseworker cannot write to the folder {folder}: it does not exist, or you may not write there. Choose another folder; nothing was written.")
+
+
 class DiskFull(CaseworkerError):
     template = N_("The disk is full. Nothing was saved; free some space and try again.")
 

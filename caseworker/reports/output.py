@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
-from caseworker.core.errors import DiskFull, ReadOnlyDataDir
+from caseworker.core.errors import DiskFull, FolderNotWritable
 
 RESOLUTION = 300  # dots per inch of a PDF's layout
 
@@ -22,7 +22,7 @@ def partial_for(out: Path) -> Path:
     said so up front: Qt's PDF writer would otherwise leave an empty file, which reads as a full
     disk."""
     if not os.access(out.parent, os.W_OK):
-        raise ReadOnlyDataDir(folder=str(out.parent))
+        raise FolderNotWritable(folder=str(out.parent))
     return out.with_name(out.name + ".partial")
 
 
@@ -50,14 +50,14 @@ def finish(partial: Path, out: Path) -> None:
         partial.replace(out)
     except PermissionError as exc:
         partial.unlink(missing_ok=True)
-        raise ReadOnlyDataDir(folder=str(out.parent)) from exc
+        raise FolderNotWritable(folder=str(out.parent)) from exc
 
 
 def failed_write(exc: OSError, partial: Path, out: Path) -> Exception:
     """What to tell the person when writing the partial file failed; the partial file goes."""
     partial.unlink(missing_ok=True)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ReadOnlyDataDir(folder=str(out.parent))
+        return FolderNotWritable(folder=str(out.parent))
     return DiskFull()
 
 

@@ -77,3 +77,11 @@ def test_a_file_name_without_a_format_is_refused(demo_dir: Path, tmp_path: Path)
     refused = export(demo_dir, tmp_path / "report")
     assert refused.code == 2 and "--format" in refused.err
 
+
+
+def test_a_folder_that_does_not_exist_is_named_and_nothing_is_made(demo_dir: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "USB stick"
+    refused = export(demo_dir, missing / "amif.xlsx", "--report", "amif", "--period", "2026")
+    assert refused.code == 2
+    assert refused.err.strip().startswith(f"Caseworker cannot write to the folder {missing}: it does not exist")
+    assert not missing.exists()
