@@ -82,7 +82,8 @@ class CaseworkerApp:
         # While the person types their password, load the main window's code in the background,
         # so that it shows as soon as the key is unwrapped.
         # The accounts service and SQLAlchemy come with it: none of them is needed to show this window.
-        self._warm_up = Task(lambda: importlib.import_module("caseworker.ui.main_window"), dialog).start()
+        language = current_language()
+        self._warm_up = Task(lambda: importlib.import_module("caseworker.ui.main_window").prepare(language), dialog).start()
 
     def _show_dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
         self.dialog = dialog

@@ -7,9 +7,9 @@ reads or writes the store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
@@ -97,14 +97,51 @@ def locate(where: str) -> tuple[int | None, str]:
     return section, rest
 
 
+class PreparedSections:
+    """The editor's sections, made one at a time with ``make_next`` (the main window makes them
+    between other events, see caseworker.ui.case_workspace) or all at once by the editor."""
+
+    def __init__(self, caseworkers: Sequence[UserInfo]) -> None:
+        self.names = CaseworkerNames(caseworkers)
+        self.made: list[QWidget] = []
+        # In the order of PERSON ... CASE.
+        self._makers: tuple[Callable[[], QWidget], ...] = (
+            PersonSection,
+            LanguagesSection,
+            LegalStatusSection,
+            EducationSection,
+            QualificationsSection,
+            ExperienceSection,
+            GoalsSection,
+            lambda: MeetingsSection(self.names),
+            ConsentSection,
+            lambda: CaseSection(self.names),
+        )
+
+    @property
+    def complete(self) -> bool:
+        return len(self.made) == len(self._makers)
+
+    def make_next(self) -> None:
+        self.made.append(self._makers[len(self.made)]())
+
+    def make_all(self) -> None:
+        while not self.complete:
+            self.make_next()
+
+
 class CaseEditor(QWidget):
     """Reads and edits one case file. See the module docstring for what it does not do."""
 
     dirtyChanged = Signal(bool)
 
-    def __init__(self, caseworkers: Sequence[UserInfo], parent: QWidget | None = None) -> None:
+    def __init__(self, caseworkers: Sequence[UserInfo], parent: QWidget | None = None, *,
+                 prepared: PreparedSections | None = None) -> None:
         super().__init__(parent)
-        self._names = CaseworkerNames(caseworkers)
+        if prepared is None:
+            prepared = PreparedSections(caseworkers)
+        prepared.make_all()
+        self._names = prepared.names
         self._loaded = CaseFile(person=PersonDetails())
         self._baseline = self._loaded
         self._dirty = False
@@ -138,16 +175,17 @@ class CaseEditor(QWidget):
             self.section_list.addItem(QListWidgetItem())
         self.stack = QStackedWidget(self)
 
-        self.person = PersonSection()
-        self.languages = LanguagesSection()
-        self.legal_statuses = LegalStatusSection()
-        self.education = EducationSection()
-        self.qualifications = QualificationsSection()
-        self.experience = ExperienceSection()
-        self.goals = GoalsSection()
-        self.meetings = MeetingsSection(self._names)
-        self.consents = ConsentSection()
-        self.case_section = CaseSection(self._names)
+        made = prepared.made
+        self.person = cast(PersonSection, made[PERSON])
+        self.languages = cast(LanguagesSection, made[LANGUAGES])
+        self.legal_statuses = cast(LegalStatusSection, made[LEGAL])
+        self.education = cast(EducationSection, made[EDUCATION])
+        self.qualifications = cast(QualificationsSection, made[QUALIFICATIONS])
+        self.experience = cast(ExperienceSection, made[EXPERIENCE])
+        self.goals = cast(GoalsSection, made[GOALS])
+        self.meetings = cast(MeetingsSection, made[MEETINGS])
+        self.consents = cast(ConsentSection, made[CONSENT])
+        self.case_section = cast(CaseSection, made[CASE])
         self.sections: tuple[QWidget, ...] = (
             self.person,
             self.languages,

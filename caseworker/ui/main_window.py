@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,18 +31,19 @@ from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, format_date, menu_name, ngettext
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
-from caseworker.core.pathways.templates import load_templates
 from caseworker.core.services import cases
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.caselist import CaseListView
 from caseworker.core.services.records import CaseFile, PersonDetails, UserInfo
 from caseworker.ui.case_editor import CaseEditor
 from caseworker.ui.case_list import CaseListPanel
+from caseworker.ui.case_workspace import CaseWorkspace, WorkspaceBuilder
 from caseworker.ui.followups_panel import FollowUpsPanel
 from caseworker.ui.pathways_panel import PathwaysPanel, ReferralsPanel, TimelinePanel
 from caseworker.ui.progress import ProgressRun
 from caseworker.ui.start import error_text
 from caseworker.ui.tasks import Task
+from caseworker.ui.widgets.pickers import CountryPicker, LanguagePicker
 
 CaseListData = tuple[CaseListView, list[UserInfo]]
 
@@ -53,6 +52,13 @@ def read_case_list(signed_in: SignedIn) -> CaseListData:
     """Everything the case list needs, read and sorted off the GUI thread."""
     rows = cases.case_list_rows(signed_in.store, signed_in.user)
     return CaseListView(rows), cases.caseworkers(signed_in.store)
+
+
+def prepare(language: str) -> None:
+    """What the main window can get ready off the GUI thread before it is built: the names its
+    country and language pickers offer, named and sorted in the interface language."""
+    for picker in (CountryPicker, LanguagePicker):
+        picker.named(language)
 
 
 class CloseCaseDialog(QDialog):
@@ -111,44 +117,16 @@ class MainWindow(QMainWindow):
         self._case: CaseFile | None = None  # the case in the editor, as last loaded or saved
 
         self.case_list = CaseListPanel(self)
-        self.editor = CaseEditor([], self)
-        self.editor.setObjectName("caseEditor")
-        self.save_button = QPushButton(self)
-        self.save_button.setObjectName("saveCase")
-        self.discard_button = QPushButton(self)
-        self.discard_button.setObjectName("discardChanges")
-        editor_buttons = QHBoxLayout()
-        editor_buttons.addStretch(1)
-        editor_buttons.addWidget(self.discard_button)
-        editor_buttons.addWidget(self.save_button)
-        editor_pane = QWidget(self)
-        editor_layout = QVBoxLayout(editor_pane)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addWidget(self.editor, 1)
-        editor_layout.addLayout(editor_buttons)
-
         self.nothing_open = QLabel(self)
         self.nothing_open.setObjectName("nothingOpen")
         self.nothing_open.setWordWrap(True)
         self.nothing_open.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        # The work with the person beside their case file: pathways, referrals, the timeline.
-        # Each is saved as it happens, so they open only once the case itself is saved.
-        self.templates = load_templates(signed_in.data_dir.pathways)
-        self.pathways = PathwaysPanel(signed_in, self.templates, self)
-        self.referrals = ReferralsPanel(signed_in, self.open_directory, self)
-        self.timeline = TimelinePanel(signed_in, self)
-        self.case_tabs = QTabWidget(self)
-        self.case_tabs.setObjectName("caseTabs")
-        for tab in (editor_pane, self.pathways, self.referrals, self.timeline):
-            self.case_tabs.addTab(tab, "")
-        self.pathways.changed.connect(self._work_changed)
-        self.referrals.changed.connect(self._work_changed)
-        self.pathways.referRequested.connect(self._refer_from_step)
-
         self.right = QStackedWidget(self)
         self.right.addWidget(self.nothing_open)
-        self.right.addWidget(self.case_tabs)
-        self._editor_pane = self.case_tabs
+        # The open case's tabs come after the window has shown (see caseworker.ui.case_workspace).
+        self._workspace: CaseWorkspace | None = None
+        self._builder = WorkspaceBuilder(signed_in, lambda: self._caseworkers, self.open_directory,
+                                         self._workspace_built, self)
 
         self.follow_ups = FollowUpsPanel(signed_in, self)
         self.follow_ups.caseActivated.connect(self._open_from_follow_up)
@@ -173,9 +151,6 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self.case_list.caseActivated.connect(self.open_case)
-        self.editor.dirtyChanged.connect(self._update_actions)
-        self.save_button.clicked.connect(self.save)
-        self.discard_button.clicked.connect(self.discard)
 
         self.retranslate()
         self._restore_layout()
@@ -184,6 +159,64 @@ class MainWindow(QMainWindow):
             self.reload_cases()
         else:
             self._cases_loaded(preloaded)
+        self._builder.start()
+
+    # --- the open case's tabs -------------------------------------------------------------------
+
+    def workspace(self) -> CaseWorkspace:
+        """The open case's tabs, built now if the steps after start-up have not finished."""
+        return self._workspace or self._builder.finish()
+
+    def _workspace_built(self, workspace: CaseWorkspace) -> None:
+        self._workspace = workspace
+        self.right.addWidget(workspace)
+        workspace.editor.dirtyChanged.connect(self._update_actions)
+        workspace.save_button.clicked.connect(self.save)
+        workspace.discard_button.clicked.connect(self.discard)
+        workspace.pathways.changed.connect(self._work_changed)
+        workspace.referrals.changed.connect(self._work_changed)
+        workspace.pathways.referRequested.connect(self._refer_from_step)
+        self._show_template_problems()
+        self._update_actions()
+
+    @property
+    def editor(self) -> CaseEditor:
+        return self.workspace().editor
+
+    @property
+    def case_tabs(self) -> CaseWorkspace:
+        return self.workspace()
+
+    @property
+    def pathways(self) -> PathwaysPanel:
+        return self.workspace().pathways
+
+    @property
+    def referrals(self) -> ReferralsPanel:
+        return self.workspace().referrals
+
+    @property
+    def timeline(self) -> TimelinePanel:
+        return self.workspace().timeline
+
+    @property
+    def save_button(self) -> QPushButton:
+        return self.workspace().save_button
+
+    def _case_showing(self) -> bool:
+        return self._workspace is not None and self.right.currentWidget() is self._workspace
+
+    def _show_template_problems(self) -> None:
+        problems = self._workspace.templates.problems if self._workspace is not None else ()
+        if problems:
+            self.statusBar().showMessage(
+                ngettext(
+                    "{n} pathway template could not be read and was skipped: {problem}",
+                    "{n} pathway templates could not be read and were skipped; the first: {problem}",
+                    len(problems),
+                ).format(n=len(problems), problem=problems[0].message),
+                15000,
+            )
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -284,23 +317,10 @@ class MainWindow(QMainWindow):
         self.find_action.setText(_("&Find a case"))
         self.directory_action.setText(_("&Where to go (directory)…"))
         self.about_action.setText(_("&About Caseworker"))
-        self.save_button.setText(_("Save"))
-        self.discard_button.setText(_("Discard changes"))
-        for index, title in enumerate((_("Case file"), _("Pathways"), _("Referrals"), _("Timeline"))):
-            self.case_tabs.setTabText(index, title)
         self.left_tabs.setTabText(0, _("Cases"))
         self.left_tabs.setTabText(1, _("Follow-ups"))
-        if self.templates.problems:
-            self.statusBar().showMessage(
-                ngettext(
-                    "{n} pathway template could not be read and was skipped: {problem}",
-                    "{n} pathway templates could not be read and were skipped; the first: {problem}",
-                    len(self.templates.problems),
-                ).format(n=len(self.templates.problems), problem=self.templates.problems[0].message),
-                15000,
-            )
-        for panel in (self.pathways, self.referrals, self.timeline, self.follow_ups):
-            panel.retranslate()
+        self._show_template_problems()
+        self.follow_ups.retranslate()
         self.nothing_open.setText(
             _("Choose a case in the list to open it,\nor create a new case with Ctrl+N.")
         )
@@ -313,17 +333,19 @@ class MainWindow(QMainWindow):
             fill(_("Signed in as {name} ({role})"), name=user.display_name, role=label(user.role))
         )
         self.case_list.retranslate()
-        self.editor.retranslate()
+        if self._workspace is not None:
+            self._workspace.retranslate()
         if self.stats_window is not None:
             self.stats_window.retranslate()
 
     def _update_actions(self, *_args: Any) -> None:
-        editing = self.right.currentWidget() is self._editor_pane
+        editing = self._case_showing()
         dirty = editing and self.editor.is_dirty()
         self.save_action.setEnabled(dirty)
-        self.save_button.setEnabled(dirty)
         self.discard_action.setEnabled(dirty)
-        self.discard_button.setEnabled(dirty)
+        if self._workspace is not None:
+            self._workspace.save_button.setEnabled(dirty)
+            self._workspace.discard_button.setEnabled(dirty)
         loaded = self._loaded_case()
         stored = editing and loaded is not None and loaded.id is not None
         self.close_case_action.setEnabled(stored and loaded.status is not CaseStatus.CLOSED)  # type: ignore[union-attr]
@@ -345,7 +367,8 @@ class MainWindow(QMainWindow):
     def _cases_loaded(self, result: CaseListData) -> None:
         view, self._caseworkers = result
         self.case_list.set_cases(view, self._caseworkers)
-        self.editor.set_caseworkers(self._caseworkers)
+        if self._workspace is not None:
+            self._workspace.editor.set_caseworkers(self._caseworkers)
         self.statusBar().showMessage(_("Case files open."), 3000)
 
     def loading(self) -> bool:
@@ -358,7 +381,7 @@ class MainWindow(QMainWindow):
 
     def open_case(self, case_id: int) -> None:
         loaded = self._loaded_case()
-        if loaded is not None and loaded.id == case_id and self.right.currentWidget() is self._editor_pane:
+        if loaded is not None and loaded.id == case_id and self._case_showing():
             return
         if not self._may_leave_case():
             return
@@ -377,15 +400,9 @@ class MainWindow(QMainWindow):
 
     def _show_case(self, case: CaseFile) -> None:
         self._case = case
-        self.editor.load(case)
-        self.right.setCurrentWidget(self._editor_pane)
-        stored = case.id is not None
-        for index in (1, 2, 3):
-            self.case_tabs.setTabEnabled(index, stored)
-        if not stored:
-            self.case_tabs.setCurrentIndex(0)
-        for panel in (self.pathways, self.referrals, self.timeline):
-            panel.show_case(case if stored else None)
+        workspace = self.workspace()
+        workspace.show_case(case)
+        self.right.setCurrentWidget(workspace)
         self._update_actions()
 
     # --- pathways, referrals and follow-ups ---------------------------------------------------
@@ -449,7 +466,7 @@ class MainWindow(QMainWindow):
 
     def _may_leave_case(self) -> bool:
         """Unsaved changes are never lost silently: save, discard, or stay."""
-        if self.right.currentWidget() is not self._editor_pane or not self.editor.is_dirty():
+        if not self._case_showing() or not self.editor.is_dirty():
             return True
         box = QMessageBox(QMessageBox.Icon.Question, _("Unsaved changes"),
                           _("This case has changes that are not saved yet."), parent=self)
@@ -551,7 +568,7 @@ class MainWindow(QMainWindow):
     def state_for_lock(self) -> tuple[int | None, CaseFile | None] | None:
         """The open case and its unsaved edit (None when nothing is open or nothing changed)."""
         loaded = self._loaded_case()
-        if loaded is None or self.right.currentWidget() is not self._editor_pane:
+        if loaded is None or not self._case_showing():
             return None
         edited = None
         if self.editor.is_dirty():

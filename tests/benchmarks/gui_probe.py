@@ -68,11 +68,24 @@ class Heartbeat:
 
 
 def _wait_until(app: QApplication, done: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT_LIMIT_S
-    while not done():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+    """Run the event loop, as app.exec() would, until done() holds. (A loop of processEvents()
+    with a time limit would not do: it never sleeps, and so takes the interpreter's lock from the
+    background work being measured hundreds of times a millisecond.)"""
+    if done():
+        return
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(5)
+    check.timeout.connect(lambda: loop.quit() if done() else None)
+    limit = QTimer()
+    limit.setSingleShot(True)
+    limit.timeout.connect(loop.quit)
+    check.start()
+    limit.start(WAIT_LIMIT_S * 1000)
+    loop.exec()
+    check.stop()
+    if not done():
+        raise TimeoutError("the app did not get there in time")
 
 
 def _settle(app: QApplication) -> None:

@@ -616,3 +616,32 @@ def test_in_arabic_and_right_to_left_the_editor_still_works(qtbot, right_to_left
     assert editor.current().person.birth == PartialDate(1991, 6, 30)
     editor.person.name_latin.setText("Amina")
     assert editor.is_dirty()
+
+
+def test_a_picker_keeps_a_code_it_does_not_offer_across_a_language_switch(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from caseworker.ui.widgets.pickers import CODE_ROLE, CountryPicker, LanguagePicker
+
+    picker = LanguagePicker()
+    qtbot.addWidget(picker)
+    offered = picker.count()
+    picker.set_code("xx-unheard-of")  # a code from an older list or an import: kept, shown as it is
+    assert picker.code() == "xx-unheard-of" and picker.count() == offered + 1
+    picker.set_code("ar")
+    assert picker.currentText() == "Arabic"
+    assert picker.findData("ar", CODE_ROLE) == picker.currentIndex()
+    assert picker.findData("no-such", CODE_ROLE) == -1
+    try:
+        set_language("de")
+        picker.retranslate()
+        assert (picker.code(), picker.currentText()) == ("ar", "Arabisch")
+        assert picker.count() == offered + 1  # the unknown code is still offered
+        picker.set_code("xx-unheard-of")
+        assert picker.currentText() == "xx-unheard-of"
+    finally:
+        set_language("en")
+    # The names are made once per kind of picker and language, and shared by every picker.
+    assert LanguagePicker.named("en") is LanguagePicker.named("en")
+    assert CountryPicker.named("en") is not LanguagePicker.named("en")
+    other = CountryPicker(optional=False)
+    qtbot.addWidget(other)
+    assert other.count() == len(CountryPicker.named("en"))  # no empty row when a value is required

@@ -265,3 +265,41 @@ def test_closing_the_app_leaves_an_automatic_backup(qtbot, signed_in: accounts.S
     app.shutdown()
     made = list(signed_in.data_dir.backups.glob("caseworker-*.cwbackup"))
     assert len(made) == 1 and made[0].stat().st_size > 0
+
+
+def test_the_open_case_tabs_are_built_after_the_window_shows(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The heaviest part of the window is built in slices once the list is on screen, so showing
+    the window does not wait for it; nothing the person can do meets a missing part."""
+    main = MainWindow(signed_in, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    assert main._workspace is None  # not while the window is being built
+    main.show()
+    qtbot.waitUntil(lambda: main._workspace is not None)
+    assert main.right.indexOf(main._workspace) >= 0
+    assert main.right.currentWidget() is main.nothing_open
+    assert [main.case_tabs.tabText(i) for i in range(main.case_tabs.count())] == ["Case file", "Pathways", "Referrals", "Timeline"]
+
+
+def test_a_case_opened_before_the_tabs_are_built_opens_at_once(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Yonas Berhane")))
+    main = MainWindow(signed_in, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    main.open_case(case.id)  # type: ignore[arg-type]
+    assert main.right.currentWidget() is main.case_tabs
+    assert main.editor.person.name_latin.text() == "Yonas Berhane"
+    assert not main.save_action.isEnabled()
+    qtbot.keyClicks(main.editor.person.name_latin, " Tesfay")
+    assert main.save_action.isEnabled() and main.save_button.isEnabled()  # connected as if built at start
+    qtbot.wait(50)  # the slices started by the window find the work done
+    assert main.editor.person.name_latin.text() == "Yonas Berhane Tesfay"
+    main.discard()
+
+
+def test_a_broken_pathway_template_is_reported_once_the_tabs_are_built(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    signed_in.data_dir.pathways.mkdir(parents=True, exist_ok=True)
+    (signed_in.data_dir.pathways / "broken.toml").write_text("id = [unclosed", encoding="utf-8")
+    main = MainWindow(signed_in, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main._workspace is not None)
+    assert "could not be read" in main.statusBar().currentMessage()

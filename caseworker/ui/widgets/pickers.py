@@ -6,8 +6,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QCollator, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCollator,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -29,7 +37,79 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
 
-_NAMED: dict[tuple[type, str], list[tuple[str, str]]] = {}
+#: (name, code, folded "name code" for search), in display order
+Entry = tuple[str, str, str]
+
+_NAMED: dict[tuple[type, str], tuple[Entry, ...]] = {}
+
+
+class _CodeModel(QAbstractListModel):
+    """The names a picker offers: the list named and sorted once per kind of picker and language
+    (shared by every picker of that kind, so a form of a dozen pickers costs no more to build
+    than one), then the codes this picker met that the list lacks. Row 0 is empty when the
+    picker is optional."""
+
+    def __init__(self, optional: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._head: tuple[Entry, ...] = (("", "", ""),) if optional else ()
+        self._shared: tuple[Entry, ...] = ()
+        self._extra: list[Entry] = []
+        self._row_of: dict[str, int] = {}
+
+    def set_entries(self, shared: tuple[Entry, ...], extra: list[Entry]) -> None:
+        self.beginResetModel()
+        self._shared, self._extra = shared, extra
+        self._row_of = {}
+        for row, entry in enumerate((*self._head, *shared, *extra)):
+            self._row_of.setdefault(entry[1], row)
+        self.endResetModel()
+
+    def append(self, entry: Entry) -> int:
+        row = self.rowCount()
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._extra.append(entry)
+        self._row_of.setdefault(entry[1], row)
+        self.endInsertRows()
+        return row
+
+    def row_of(self, code: str) -> int:
+        return self._row_of.get(code, -1)
+
+    def search_key(self, row: int) -> str:
+        return self._entry(row)[2]
+
+    def _entry(self, row: int) -> Entry:
+        head, shared = len(self._head), len(self._shared)
+        if row < head:
+            return self._head[row]
+        if row < head + shared:
+            return self._shared[row - head]
+        return self._extra[row - head - shared]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._head) + len(self._shared) + len(self._extra)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        text, code, folded = self._entry(index.row())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return text
+        if role == CODE_ROLE:
+            return code
+        if role == SEARCH_ROLE:
+            return folded
+        return None
+
+    def match(self, start: Index, role: int, value: object, hits: int = 1,  # noqa: N802 - Qt's name
+              flags: Qt.MatchFlag = Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchWrap) -> list[QModelIndex]:
+        """QComboBox.findData asks this for an exact code: answered from the index of codes, not
+        by reading every row."""
+        if role == CODE_ROLE and isinstance(value, str) and start.row() == 0 and hits == 1 \
+                and (flags & ~Qt.MatchFlag.MatchCaseSensitive) == Qt.MatchFlag.MatchExactly:
+            row = self.row_of(value)
+            return [self.index(row, 0)] if row >= 0 else []
+        return super().match(start, role, value, hits, flags)
 
 
 class _SearchFilter(QSortFilterProxyModel):
@@ -56,7 +136,11 @@ class _SearchFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._needle:
             return True
-        key = self.sourceModel().index(source_row, 0, source_parent).data(SEARCH_ROLE)
+        source = self.sourceModel()
+        if isinstance(source, _CodeModel):
+            key = source.search_key(source_row)
+        else:
+            key = source.index(source_row, 0, source_parent).data(SEARCH_ROLE)
         return bool(key) and self._needle in key
 
 
@@ -73,13 +157,13 @@ class CodePicker(QComboBox):
     def __init__(self, parent: QWidget | None = None, *, optional: bool = True) -> None:
         super().__init__(parent)
         self._optional = optional
-        self._extra: list[str] = []
+        self._extra: list[Entry] = []
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(18)
         self.setMaxVisibleItems(15)
-        self._items = QStandardItemModel(self)
+        self._items = _CodeModel(optional, self)
         self.setModel(self._items)
         self._search = _SearchFilter(self)
         self._search.setSourceModel(self._items)
@@ -99,10 +183,12 @@ class CodePicker(QComboBox):
 
     # --- what subclasses say ---------------------------------------------------------------
 
-    def codes(self) -> Iterable[str]:
+    @classmethod
+    def codes(cls) -> Iterable[str]:
         raise NotImplementedError
 
-    def name(self, code: str) -> str:
+    @classmethod
+    def name(cls, code: str) -> str:
         raise NotImplementedError
 
     # --- value ---------------------------------------------------------------------------
@@ -115,12 +201,9 @@ class CodePicker(QComboBox):
         if not code:
             self.setCurrentIndex(0 if self._optional else -1)
             return
-        index = self.findData(code, CODE_ROLE)
+        index = self._items.row_of(code)
         if index < 0:
-            if code not in self._extra:
-                self._extra.append(code)
-            self._items.appendRow(self._item(code, self.name(code)))
-            index = self._items.rowCount() - 1
+            index = self._items.append(self._entry(self.name(code), code))
         self.setCurrentIndex(index)
 
     def retranslate(self) -> None:
@@ -130,35 +213,31 @@ class CodePicker(QComboBox):
         self._built_for = language
         chosen = self.code()
         blocked = self.blockSignals(True)
-        self._items.clear()
-        if self._optional:
-            self._items.appendRow(self._item("", ""))
-        named = list(self._named(language))
-        known = {code for _name, code in named}
-        named += [(self.name(code), code) for code in self._extra if code not in known]
-        for text, code in named:
-            self._items.appendRow(self._item(code, text))
+        named = self.named(language)
+        known = {code for _name, code, _folded in named}
+        self._extra = [self._entry(self.name(code), code) for _name, code, _folded in self._extra if code not in known]
+        self._items.set_entries(named, self._extra)
         self.set_code(chosen)
         self.blockSignals(blocked)
         self.lineEdit().setPlaceholderText(_("Type to search"))
 
-    def _named(self, language: str) -> list[tuple[str, str]]:
-        """(name, code) in display order. Naming and collating 600 languages takes a noticeable
-        moment, so it is done once per kind of picker and language."""
-        key = (type(self), language)
+    @classmethod
+    def named(cls, language: str) -> tuple[Entry, ...]:
+        """What the picker offers, in display order. Naming, folding and collating 600 languages
+        takes a noticeable moment, so it is done once per kind of picker and language, and may be
+        done ahead, off the GUI thread (it touches no widget)."""
+        key = (cls, language)
         if key not in _NAMED:
-            named = [(self.name(code), code) for code in self.codes()]
-            if self.sort_by_name:
+            named = [(cls.name(code), code) for code in cls.codes()]
+            if cls.sort_by_name:
                 collator = QCollator(ui_locale())
                 named.sort(key=functools.cmp_to_key(lambda a, b: collator.compare(a[0], b[0])))
-            _NAMED[key] = named
+            _NAMED[key] = tuple(cls._entry(text, code) for text, code in named)
         return _NAMED[key]
 
-    def _item(self, code: str, text: str) -> QStandardItem:
-        item = QStandardItem(text)
-        item.setData(code, CODE_ROLE)
-        item.setData(fold(f"{text} {code}"), SEARCH_ROLE)
-        return item
+    @staticmethod
+    def _entry(text: str, code: str) -> Entry:
+        return text, code, fold(f"{text} {code}")
 
     def _settle(self) -> None:
         """When typing stops, the text either names an entry or goes back to the chosen one: what
@@ -187,20 +266,24 @@ class CodePicker(QComboBox):
 class CountryPicker(CodePicker):
     """ISO 3166-1 alpha-2 countries, named in the interface language."""
 
-    def codes(self) -> Iterable[str]:
+    @classmethod
+    def codes(cls) -> Iterable[str]:
         return country_codes()
 
-    def name(self, code: str) -> str:
+    @classmethod
+    def name(cls, code: str) -> str:
         return country_name(code)
 
 
 class LanguagePicker(CodePicker):
     """ISO 639 languages, named in the interface language."""
 
-    def codes(self) -> Iterable[str]:
+    @classmethod
+    def codes(cls) -> Iterable[str]:
         return language_codes()
 
-    def name(self, code: str) -> str:
+    @classmethod
+    def name(cls, code: str) -> str:
         return language_name(code)
 
 
@@ -210,10 +293,12 @@ class OccupationGroupPicker(CodePicker):
 
     sort_by_name = False
 
-    def codes(self) -> Iterable[str]:
+    @classmethod
+    def codes(cls) -> Iterable[str]:
         return [group.code for group in isco_sub_major_groups()]
 
-    def name(self, code: str) -> str:
+    @classmethod
+    def name(cls, code: str) -> str:
         titles = {group.code: group.title for group in isco_sub_major_groups()}
         if code in titles:
             return _("{code} — {title}").format(code=code, title=titles[code])
