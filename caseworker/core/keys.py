@@ -17,10 +17,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from caseworker.core.errors import BadInput, WrongPassword
 from caseworker.core.files import write_atomically
 from caseworker.core.i18n import N_
@@ -101,7 +97,18 @@ class DataKey:
         return "DataKey(…)"
 
 
+def load_ciphers() -> None:
+    """Load Argon2 and AES-GCM ahead of the first key derivation; the app does it in the
+    background while the password is being typed."""
+    import argon2.low_level  # noqa: F401
+    import cryptography.hazmat.primitives.ciphers.aead  # noqa: F401
+
+
 def _derive(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
+    # Argon2 and AES-GCM are loaded when a key is first derived (at sign-in, off the GUI thread),
+    # not with this module: the sign-in window needs the module's names, not the ciphers.
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(
         secret,
         salt,
@@ -143,11 +150,16 @@ class WrappedKey:
         salt = secrets.token_bytes(SALT_BYTES)
         nonce = secrets.token_bytes(NONCE_BYTES)
         kek = _derive(secret, salt, params)
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         wrapped = AESGCM(kek).encrypt(nonce, key.raw(), _aad(kind, name))
         return cls(kind, name, _b64(salt), _b64(nonce), _b64(wrapped), params)
 
     def unwrap(self, secret: bytes) -> DataKey | None:
         kek = _derive(secret, _unb64(self.salt), self.kdf)
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             raw = AESGCM(kek).decrypt(_unb64(self.nonce), _unb64(self.wrapped), _aad(self.kind, self.name))
         except InvalidTag:

@@ -29,6 +29,7 @@ from caseworker import APP_NAME, __version__
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, format_date, menu_name, ngettext
+from caseworker.core.keys import load_ciphers
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
 from caseworker.core.services import cases
@@ -55,8 +56,10 @@ def read_case_list(signed_in: SignedIn) -> CaseListData:
 
 
 def prepare(language: str) -> None:
-    """What the main window can get ready off the GUI thread before it is built: the names its
-    country and language pickers offer, named and sorted in the interface language."""
+    """What can be made ready off the GUI thread while the password is typed: the ciphers that
+    unwrap the key, and the names the main window's country and language pickers offer, named
+    and sorted in the interface language."""
+    load_ciphers()
     for picker in (CountryPicker, LanguagePicker):
         picker.named(language)
 

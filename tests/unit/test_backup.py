@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,6 +246,45 @@ def test_a_damaged_case_file_store_is_not_backed_up(office: accounts.SignedIn, t
         signed_in.close()
     assert str(data_dir.cases_db) in caught.value.message
     assert list(tmp_path.glob("*.cwbackup*")) == []
+
+
+def test_a_snapshot_damaged_as_it_is_written_is_refused(office: accounts.SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is sound, but its copy is not (a failing USB stick): the integrity check of
+    the copy, run beside the sealing, refuses it, names the damaged page, and leaves nothing."""
+    page = _page_of(exec_sql(office.store, "SELECT rootpage FROM sqlite_master WHERE name = 'meeting'"))
+    snapshot = backup._snapshot_cases
+
+    def damaged_copy(source: Path, key: DataKey, target: Path, folder: Path) -> None:
+        snapshot(source, key, target, folder)
+        _flip(target, page + 200)
+
+    monkeypatch.setattr(backup, "_snapshot_cases", damaged_copy)
+    folder = tmp_path / "usb"
+    with pytest.raises(StoreNotBackedUp) as caught:
+        backup.create_backup(office, folder / "b.cwbackup")
+    assert str(office.data_dir.cases_db) in caught.value.message
+    assert f"page {page // 4096 + 1}" in caught.value.message  # SQLCipher's page check named it
+    assert list(folder.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name == "caseworker-backup-check"]
+
+
+def test_cancelling_while_the_check_runs_stops_the_check(office: accounts.SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    began = threading.Event()
+    problems = backup._problems
+
+    def slow_integrity_check(connection: Any, pragmas: tuple[str, ...]) -> list[str]:
+        if pragmas == ("integrity_check",):
+            began.set()
+            # Stands in for a long check: SQL that runs until interrupted.
+            connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n").fetchall()
+        return problems(connection, pragmas)
+
+    monkeypatch.setattr(backup, "_problems", slow_integrity_check)
+    folder = tmp_path / "usb"
+    with pytest.raises(BackupCancelled):
+        backup.create_backup(office, folder / "b.cwbackup", progress=lambda done, total: not began.wait(10) or done == 0)
+    assert list(folder.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name == "caseworker-backup-check"]
 
 
 def test_a_damaged_directory_is_not_backed_up(office: accounts.SignedIn, tmp_path: Path) -> None:

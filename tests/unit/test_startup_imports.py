@@ -1,12 +1,13 @@
 """The sign-in window shows before the heavy parts load: what it imports is only what it needs.
-SQLAlchemy, Alembic and the services come in the background while the password is typed."""
+SQLAlchemy, Alembic, the ciphers and the services come in the background while the password
+is typed."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "alembic", "caseworker.core.services.accounts", "caseworker.ui.main_window")
+HEAVY = ("sqlalchemy", "alembic", "argon2", "cryptography", "caseworker.core.services.accounts", "caseworker.ui.main_window")
 
 
 def test_the_sign_in_window_and_the_app_start_without_the_heavy_modules() -> None:
