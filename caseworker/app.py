@@ -113,9 +113,9 @@ class CaseworkerApp:
 
         signed_in = accounts.sign_in(self.data_dir, username, password, self.kdf)
         try:
-            from caseworker.ui.main_window import read_case_list
+            from caseworker.ui.main_window import read_for_main_window
 
-            preloaded = read_case_list(signed_in)
+            preloaded = read_for_main_window(signed_in)
         except BaseException:
             signed_in.close()
             raise

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from caseworker.core.i18n import _
@@ -77,8 +77,8 @@ class CaseWorkspace(QTabWidget):
 
 class WorkspaceBuilder(QObject):
     """Builds a CaseWorkspace a slice at a time: the editor's sections one by one, the editor,
-    the pathway templates, the panels. ``start`` works for at most SLICE_S per turn of the event
-    loop, so input and painting go on in between; ``finish`` does what is left at once (a case is
+    the pathway templates, the panels. ``start_after_painting`` works for at most SLICE_S per turn of the event
+    loop, so input and painting go on in between (from the window's first paint on); ``finish`` does what is left at once (a case is
     being opened)."""
 
     SLICE_S = 0.02
@@ -94,8 +94,15 @@ class WorkspaceBuilder(QObject):
         self._steps = self._build()
         self.workspace: CaseWorkspace | None = None
 
-    def start(self) -> None:
-        self._again()
+    def start_after_painting(self, widget: QWidget) -> None:
+        """Begin once ``widget`` has first painted: the window comes on screen before any slice."""
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._again()
+        return False
 
     def finish(self) -> CaseWorkspace:
         while self.workspace is None:

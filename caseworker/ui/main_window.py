@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from caseworker.core.keys import load_ciphers
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
 from caseworker.core.services import cases
+from caseworker.core.services import pathways as pathway_service
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.caselist import CaseListView
 from caseworker.core.services.records import CaseFile, PersonDetails, UserInfo
@@ -55,6 +57,36 @@ def read_case_list(signed_in: SignedIn) -> CaseListData:
     return CaseListView(rows), cases.caseworkers(signed_in.store)
 
 
+def read_for_main_window(signed_in: SignedIn) -> CaseListData:
+    """What the main window needs before it shows, read off the GUI thread at sign-in: the case
+    list, and one case read as opening it does (see prepare_case_reading)."""
+    listed = read_case_list(signed_in)
+    if len(listed[0]):
+        prepare_case_reading(signed_in, listed[0][0].case_id)
+    keep_for_the_session()
+    return listed
+
+
+def keep_for_the_session() -> None:
+    """Take what is loaded by now (the modules, the case list) out of the garbage collector's
+    rounds (gc.freeze): it stays for the session anyway, and a full round over it, some 50 ms
+    with the app loaded and more with 100,000 cases in the list, would otherwise stall the window
+    whenever it came. Objects let go of later are still freed as usual."""
+    gc.freeze()
+
+
+def prepare_case_reading(signed_in: SignedIn, case_id: int) -> None:
+    """Read one case as opening it does, and keep nothing: the first reading of each kind has
+    its SQL compiled (SQLAlchemy then keeps it), which would hold up the first case the person
+    opens by tens of milliseconds. (Not once the window shows: running beside the window's
+    first paint, this Python work would slow the paint more than it saves.)"""
+    store, user = signed_in.store, signed_in.user
+    cases.get_case(store, case_id, user=user)
+    pathway_service.pathways_of(store, case_id, user=user)
+    pathway_service.referrals_of(store, case_id, user=user)
+    pathway_service.timeline(store, case_id, user=user)
+
+
 def prepare(language: str) -> None:
     """What can be made ready off the GUI thread while the password is typed: the ciphers that
     unwrap the key, and the names the main window's country and language pickers offer, named
@@ -62,6 +94,8 @@ def prepare(language: str) -> None:
     load_ciphers()
     for picker in (CountryPicker, LanguagePicker):
         picker.named(language)
+    gc.collect()  # the garbage of loading, once, while nobody waits for the window
+    keep_for_the_session()
 
 
 class CloseCaseDialog(QDialog):
@@ -162,7 +196,7 @@ class MainWindow(QMainWindow):
             self.reload_cases()
         else:
             self._cases_loaded(preloaded)
-        self._builder.start()
+        self._builder.start_after_painting(self)
 
     # --- the open case's tabs -------------------------------------------------------------------
 

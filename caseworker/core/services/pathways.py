@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseworker.core.db import CasesStore
@@ -447,7 +447,9 @@ def _now() -> dt.datetime:
 def _case(session: Session, case_id: int, user: UserInfo | None) -> Case:
     from caseworker.core.services.cases import may_open
 
-    case = session.get(Case, case_id)
+    # Only the case's own row: whom it is assigned to, and whose it is. (A plain get would load
+    # the whole case file with it, every list in it, for each of these reads.)
+    case = session.get(Case, case_id, options=[lazyload("*")])
     if case is None or (user is not None and not may_open(user, case.assigned_to)):
         raise NotFound()
     return case
