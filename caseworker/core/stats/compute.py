@@ -12,6 +12,7 @@ count: their latest decision on the statistics scope must be a yes not withdrawn
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -203,7 +204,7 @@ def _month_dimension(period: Period) -> _Dimension:
 class _Counter:
     """The temporary tables of one report and the GROUP BY queries over them."""
 
-    def __init__(self, connection: Connection, period: Period, today: dt.date) -> None:
+    def __init__(self, connection: Connection, period: Period, today: dt.date, *, served: bool = True) -> None:
         self.connection = connection
         self.period = period
         # Ages are those on the period's last day.
@@ -237,6 +238,10 @@ class _Counter:
         # made distinct again after the cases are (the app keeps one case per person). The dates
         # are read in a scan of each table ("+" keeps SQLite off the date index): for a long
         # period, a look-up per row through the index costs more than reading every row.
+        if served:
+            self._make_served()
+
+    def _make_served(self) -> None:
         shared = self.run("SELECT count(*) > count(DISTINCT person_id) FROM stats_person")[0][0]
         self.run(
             f"""CREATE TEMP TABLE stats_served AS
@@ -339,22 +344,40 @@ def _breakdowns(
 ) -> list[RawTable]:
     """One table per dimension of the units in stats_unit. ``covers`` gives, by dimension id, the
     counts of a dimension in which one unit may fall in several rows (people served, by month)."""
+    return _tables(measure, measure_label, dimensions, _counted(counter, dimensions, covers))
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """A measure's numbers, before anything is named: its total, and its counts by dimension id
+    (with the ids of the dimensions that cover rather than partition it)."""
+
+    total: int
+    counts: dict[str, dict[str, int]]
+    covering: frozenset[str]
+
+
+def _counted(counter: _Counter, dimensions: Sequence[_Dimension], covers: dict[str, dict[str, int]] | None = None) -> _Counted:
     covers = covers or {}
     counter.cells([d for d in dimensions if d.id not in covers])
-    total = counter.cell_total()
+    counts = {d.id: covers[d.id] if d.id in covers else counter.cell_counts(d) for d in dimensions}
+    return _Counted(counter.cell_total(), counts, frozenset(covers))
+
+
+def _tables(measure: str, measure_label: str, dimensions: Sequence[_Dimension], counted: _Counted) -> list[RawTable]:
+    """The tables of a measure, named in the language spoken on this thread."""
     return [
-        _table(measure, measure_label, d, Relation.COVERS, total, covers[d.id])
-        if d.id in covers
-        else _table(measure, measure_label, d, Relation.PARTITION, total, counter.cell_counts(d))
+        _table(measure, measure_label, d, Relation.COVERS if d.id in counted.covering else Relation.PARTITION,
+               counted.total, counted.counts[d.id])
         for d in dimensions
     ]
 
 
 @contextlib.contextmanager
-def _counting(store: CasesStore, period: Period, today: dt.date) -> Iterator[_Counter]:
+def _counting(store: CasesStore, period: Period, today: dt.date, *, served: bool = True) -> Iterator[_Counter]:
     """The temporary tables of one report, in one read of the store, dropped when it is done."""
     with store.read() as session:
-        counter = _Counter(session.connection(), period, today)
+        counter = _Counter(session.connection(), period, today, served=served)
         try:
             yield counter
         finally:
@@ -370,38 +393,47 @@ FROM (SELECT DISTINCT person_id FROM stats_served) s JOIN stats_person p ON p.pe
 GROUP BY s.person_id"""
 
 
+# The measures of the service statistics besides the people served: (id, title, the dimensions
+# after the people's, the units).
+_SERVICE_MEASURES = (
+    ("services", N_("Services delivered (pathway steps done)"), (CATEGORY,),
+     """SELECT e.case_id AS case_id, e.category AS category, substr(e.occurred_on, 1, 7) AS month
+        FROM service_event e WHERE e.kind = 'step_done' AND +e.occurred_on BETWEEN :start AND :end"""),
+    ("referrals", N_("Referrals made, by their outcome so far"), (OUTCOME, CATEGORY),
+     """SELECT r.case_id AS case_id, r.category AS category, r.outcome AS outcome, substr(r.made_on, 1, 7) AS month
+        FROM referral r WHERE r.made_on BETWEEN :start AND :end"""),
+    ("pathways_completed", N_("Pathways completed"), (CATEGORY,),
+     """SELECT w.case_id AS case_id, w.category AS category, substr(w.ended_on, 1, 7) AS month
+        FROM pathway w WHERE w.status = 'completed' AND w.ended_on BETWEEN :start AND :end"""),
+)
+
+
+def _service_measures(store: CasesStore, period: Period, today: dt.date, month: _Dimension) -> list[_Counted]:
+    with _counting(store, period, today, served=False) as counter:
+        counted = []
+        for _id, _title, first, units in _SERVICE_MEASURES:
+            counter.units(units)
+            counted.append(_counted(counter, (*first, *PEOPLE_DIMENSIONS, month)))
+        return counted
+
+
 def services_report(store: CasesStore, period: Period, today: dt.date, host_language: str | None = None) -> RawReport:
-    with _counting(store, period, today) as counter:
-        month = _month_dimension(period)
-        counter.units(_SERVED_UNITS)
-        tables = _breakdowns(
-            counter, "people_served", N_("People served"), (*PEOPLE_DIMENSIONS, month),
-            covers={"month": counter.served_by_month()},
-        )
-        counter.units(
-            """SELECT e.case_id AS case_id, e.category AS category, substr(e.occurred_on, 1, 7) AS month
-               FROM service_event e WHERE e.kind = 'step_done' AND +e.occurred_on BETWEEN :start AND :end"""
-        )
-        tables += _breakdowns(
-            counter, "services", N_("Services delivered (pathway steps done)"),
-            (CATEGORY, *PEOPLE_DIMENSIONS, month),
-        )
-        counter.units(
-            """SELECT r.case_id AS case_id, r.category AS category, r.outcome AS outcome,
-                      substr(r.made_on, 1, 7) AS month
-               FROM referral r WHERE r.made_on BETWEEN :start AND :end"""
-        )
-        tables += _breakdowns(
-            counter, "referrals", N_("Referrals made, by their outcome so far"),
-            (OUTCOME, CATEGORY, *PEOPLE_DIMENSIONS, month),
-        )
-        counter.units(
-            """SELECT w.case_id AS case_id, w.category AS category, substr(w.ended_on, 1, 7) AS month
-               FROM pathway w WHERE w.status = 'completed' AND w.ended_on BETWEEN :start AND :end"""
-        )
-        tables += _breakdowns(
-            counter, "pathways_completed", N_("Pathways completed"), (CATEGORY, *PEOPLE_DIMENSIONS, month),
-        )
+    """The people served, and what was done for them. The people served and the other measures
+    each take a pass over the events: the measures are counted on a second connection, on the
+    laptop's second core, meanwhile. (Each connection reads its own snapshot, as two reports
+    made a moment apart would: every table is whole and protected on its own.) Only numbers
+    come back from that thread; everything is named here, in the language spoken here."""
+    month = _month_dimension(period)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="caseworker-stats") as pool:
+        measures = pool.submit(_service_measures, store, period, today, month)
+        with _counting(store, period, today) as counter:
+            counter.units(_SERVED_UNITS)
+            tables = _breakdowns(
+                counter, "people_served", N_("People served"), (*PEOPLE_DIMENSIONS, month),
+                covers={"month": counter.served_by_month()},
+            )
+        for (measure, title, first, _units), counted in zip(_SERVICE_MEASURES, measures.result(), strict=True):
+            tables += _tables(measure, title, (*first, *PEOPLE_DIMENSIONS, month), counted)
     return RawReport(
         kind=ReportKind.SERVICES,
         title=_("Service statistics"),
