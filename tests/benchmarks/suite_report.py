@@ -47,10 +47,13 @@ class Metric:
 class Target:
     most: float | None = None
     most_ratio: float | None = None
+    ratio_only_at: str | None = None  # a size: the ratio is held there, not at the others
 
     def met(self, metric: Metric) -> bool:
         if self.most is not None and metric.value > self.most:
             return False
+        if self.ratio_only_at is not None and metric.size != self.ratio_only_at:
+            return True
         return not (self.most_ratio is not None and (metric.ratio is None or metric.ratio > self.most_ratio))
 
     def __str__(self) -> str:
@@ -58,19 +61,23 @@ class Target:
         if self.most is not None:
             said.append(f"<= {self.most:g}")
         if self.most_ratio is not None:
-            said.append(f"ratio <= {self.most_ratio:g}")
+            said.append(f"ratio <= {self.most_ratio:g}" + (f" at {self.ratio_only_at}" if self.ratio_only_at else ""))
         return ", ".join(said)
 
 
 # The targets of issue 9 are for 100,000 cases (50,000 services); the smaller sizes are held to
-# the same, since nothing may cost more on less data.
+# the same, since nothing may cost more on less data. The one exception is the statistics' ratio,
+# held where the issue sets it, at 100,000 cases: at 1,000 the floor (one GROUP BY) takes some
+# 8 ms, while every report also creates its temporary tables and indexes, runs a few dozen small
+# queries and writes a workbook of a dozen sheets (about 60 ms together, whatever the data), so a
+# ratio there would measure that fixed work, not the counting. The time itself is held at every size.
 TARGETS = {
     "startup_login_window": Target(most_ratio=2),
     "caselist_shown": Target(most=1000),
     "filter_keystroke": Target(most=50),
     "open_case": Target(most=200),
     "directory_search_p95": Target(most=20, most_ratio=1.5),
-    "stats_export": Target(most=5, most_ratio=3),
+    "stats_export": Target(most=5, most_ratio=3, ratio_only_at="100k"),
     "peak_rss": Target(most=300),
     "gui_max_block": Target(most=100),
 }
