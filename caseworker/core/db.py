@@ -23,6 +23,7 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from caseworker.core.errors import DamagedStore, DiskFull, NewerStore, ReadOnlyDataDir
 from caseworker.core.keys import DataKey
@@ -70,6 +71,13 @@ def connect_cases(path: Path, key: DataKey, *, read_only: bool = False) -> sqlci
         translated = _sqlite_error_to_caseworker(exc, path)
         raise (translated or DamagedStore(file=str(path))) from exc
     return connection
+
+
+# Connections lent to one thread at a time and given back after each transaction. (A URL without
+# a file name would otherwise get SQLAlchemy's pool for in-memory databases, one connection per
+# thread that closes the oldest once more than five threads have used it, even while in use.)
+# Two stay open between uses; a few more are opened when background work needs them.
+POOL: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 8, "pool_pre_ping": False}
 
 
 def install_transaction_handling(engine: Engine) -> None:
@@ -135,7 +143,7 @@ class CasesStore(SqliteStore):
             "sqlite+pysqlite://",
             module=sqlcipher3,
             creator=lambda: connect_cases(path, key, read_only=read_only),
-            pool_pre_ping=False,
+            **POOL,
         )
         install_transaction_handling(engine)
         return cls(path=path, engine=engine, read_only=read_only)
@@ -153,9 +161,6 @@ class CasesStore(SqliteStore):
         store = cls.open(path, key)
         migrate(store, backup_dir=None)
         return store
-
-    def raw_connection(self) -> sqlcipher3.Connection:
-        return self.engine.raw_connection().driver_connection  # type: ignore[return-value]
 
     def backup_to(self, target: Path, key: DataKey) -> None:
         """A consistent copy through SQLite's backup API, encrypted with the same key."""

@@ -602,3 +602,30 @@ def test_a_read_only_data_dir_is_said_plainly_and_left_alone(shared_folder: Path
 
     assert _sign_in_as_owner(data_dir) == "ReadOnlyDataDir"
     assert _files(data_dir.root) == before
+
+
+def test_many_threads_never_take_a_connection_in_use(signed_in: accounts.SignedIn) -> None:
+    """The GUI thread, background reads, report and backup workers all use the store. A
+    connection in the middle of a transaction stays with its thread however many others come and
+    go (a pool keeping one connection per thread, closing the oldest beyond five, did not)."""
+    import threading
+
+    cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Amina Yusuf")))
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            assert cases.case_summaries(signed_in.store, signed_in.user)[0].name_latin == "Amina Yusuf"
+        except BaseException as error:  # noqa: BLE001 - reported by the test's thread
+            errors.append(error)
+
+    with signed_in.store.read() as session:
+        before = session.execute(text("SELECT count(*) FROM person")).scalar_one()
+        for _round in range(3):
+            threads = [threading.Thread(target=read) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert session.execute(text("SELECT count(*) FROM person")).scalar_one() == before
+    assert errors == []

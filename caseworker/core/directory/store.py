@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from caseworker.core.db import SqliteStore, install_transaction_handling, migration_backup, upgrade_to_head
+from caseworker.core.db import POOL, SqliteStore, install_transaction_handling, migration_backup, upgrade_to_head
 from caseworker.core.directory.models import Taxonomy, TaxonomyTerm
 from caseworker.core.directory.taxonomy import CATEGORIES, TAXONOMY_ID, TAXONOMY_NAME
 from caseworker.core.errors import BadInput, CaseworkerError, DiskFull, ReadOnlyDataDir
@@ -184,7 +184,7 @@ class DirectoryStore(SqliteStore):
             "sqlite+pysqlite://",
             module=sqlite3,
             creator=lambda: connect_directory(path, read_only=read_only),
-            pool_pre_ping=False,
+            **POOL,
         )
         install_transaction_handling(engine)
         return cls(path=path, engine=engine, read_only=read_only)
