@@ -68,6 +68,7 @@ class CaseworkerApp:
         dialog = FirstRunDialog(self.data_dir, self.kdf)
         dialog.setUp.connect(self._set_up)
         dialog.demoReady.connect(self._demo_ready)
+        dialog.restoreRequested.connect(self.show_restore)
         dialog.languageChosen.connect(self.switch_language)
         dialog.rejected.connect(self.app.quit)
         self._show_dialog(dialog)
@@ -76,6 +77,7 @@ class CaseworkerApp:
         dialog = LoginDialog(self.data_dir, self.open_case_files, hint=hint, username=username)
         dialog.signedIn.connect(lambda opened: self.show_main(*opened))
         dialog.lookupRequested.connect(self.show_directory)
+        dialog.restoreRequested.connect(self.show_restore)
         dialog.languageChosen.connect(self.switch_language)
         dialog.rejected.connect(self.app.quit)
         self._show_dialog(dialog)
@@ -128,9 +130,13 @@ class CaseworkerApp:
 
         self.signed_in = signed_in
         self.settings.setValue("language", current_language())
-        self.window = MainWindow(signed_in, self.settings, preloaded)  # type: ignore[arg-type]
+        self.window = MainWindow(
+            signed_in, self.settings, preloaded,  # type: ignore[arg-type]
+            idle_seconds=lambda: self.idle_lock.idle_seconds() if self.idle_lock is not None else 0.0,
+        )
         self.window.languageChosen.connect(self.switch_language)
         self.window.directoryRequested.connect(self.show_directory)
+        self.window.restoreRequested.connect(self.restore_from_main)
         self.window.show()
         log.info("window shown: %s", self.window.objectName())
         settings = load_settings(self.data_dir)
@@ -177,6 +183,46 @@ class CaseworkerApp:
         for lookup in list(self.directory_windows):
             if lookup.editor is not None:  # a coordinator's window writes with their rights
                 lookup.close()
+
+    def show_restore(self) -> None:
+        """Restore a backup into this data folder, from the sign-in or first-run window (no case
+        file is open then). The lookup windows let go of the directory first: it is replaced."""
+        from caseworker.ui.restore_dialog import RestoreDialog
+
+        for lookup in list(self.directory_windows):
+            lookup.close()
+        username = self.dialog.username.text().strip() if isinstance(self.dialog, LoginDialog) else ""
+        self.restore_dialog = RestoreDialog(self.data_dir, username=username, kdf=self.kdf, parent=self.dialog)
+        self.restore_dialog.restored.connect(self._restored)
+        self.restore_dialog.open()
+
+    def _restored(self, restored: object) -> None:
+        from caseworker.ui.restore_dialog import restored_text
+
+        log.info("backup restored")
+        before = self.dialog
+        self.show_login(hint=restored_text(restored))
+        if before is not None and before is not self.dialog:
+            before.blockSignals(True)  # its "rejected" would end the app
+            before.close()
+
+    def restore_from_main(self) -> None:
+        """A coordinator asked to restore while signed in: sign out (unsaved changes asked
+        about first), then restore from the sign-in window."""
+        window = self.window
+        if window is None or self.signed_in is None or not window.may_leave_case():
+            return
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+        username = self.signed_in.user.username
+        self.show_login(username=username)  # first: closing the last window would end the app
+        self.window = None
+        window.close_without_asking()
+        window.deleteLater()
+        QThreadPool.globalInstance().waitForDone(30_000)  # reads still running let go of the store
+        self.signed_in.close()
+        self.signed_in = None
+        self.show_restore()
 
     def show_directory(self) -> None:
         """The directory: read-only for volunteers (no sign-in) and caseworkers; a signed-in

@@ -479,18 +479,9 @@ def _backup_key(args: argparse.Namespace, path: Path, stdin: TextIO) -> Any:
 
 
 def _print_backup(info: Any, stdout: TextIO) -> None:
-    from caseworker.core.i18n import format_datetime, format_number
+    from caseworker.core.services.backup import backup_facts
 
-    lines = (
-        fill(_("Made on: {date}"), date=format_datetime(info.created_at.astimezone())),
-        fill(_("By Caseworker version: {version}"), version=info.app_version),
-        fill(_("Case files: {n}"), n=format_number(info.cases)),
-        fill(_("People: {n}"), n=format_number(info.people)),
-        fill(_("Services in the directory: {n}"), n=format_number(info.services)),
-        fill(_("Accounts: {n}"), n=format_number(info.users)),
-        fill(_("Size: {megabytes} MB"), megabytes=format_number(round(info.size / 1_000_000, 1))),
-    )
-    for line in lines:
+    for line in backup_facts(info):
         print(f"  {line}", file=stdout)
 
 

@@ -25,10 +25,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
-from caseworker.core.errors import DamagedStore, DiskFull, NewerStore, ReadOnlyDataDir
+from caseworker.core.errors import DamagedStore, DiskFull, NewerStore, ReadOnlyDataDir, StoreDamagedNoWrites
 from caseworker.core.keys import DataKey
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_SIZE = -65536  # 64 MiB of decrypted pages per connection
 # The newest revision in migrations/versions. Opening a store already at this revision needs no
 # Alembic at all (importing it costs a noticeable part of a second at sign-in); a test checks
 # that this matches Alembic's own head.
@@ -65,7 +66,7 @@ def connect_cases(path: Path, key: DataKey, *, read_only: bool = False) -> sqlci
         connection.execute("PRAGMA secure_delete = ON")
         # Temporary tables and sorts (the statistics build some) stay in memory, never in a file.
         connection.execute("PRAGMA temp_store = MEMORY")
-        connection.execute("PRAGMA cache_size = -65536")  # 64 MiB of decrypted pages
+        connection.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
     except sqlcipher3.DatabaseError as exc:
         connection.close()
         translated = _sqlite_error_to_caseworker(exc, path)
@@ -96,6 +97,8 @@ class SqliteStore:
     path: Path
     engine: Engine
     read_only: bool = False
+    #: set when a check found the file damaged: reads go on, writes are refused (StoreDamagedNoWrites)
+    damaged: str | None = None
 
     @staticmethod
     def translate_error(exc: BaseException, path: Path) -> Exception | None:
@@ -111,6 +114,8 @@ class SqliteStore:
         """One transaction, started with BEGIN IMMEDIATE, committed when the block ends."""
         if self.read_only:
             raise ReadOnlyDataDir(folder=str(self.path.parent))
+        if self.damaged is not None:
+            raise StoreDamagedNoWrites(reason=self.damaged)
         bind = self.engine.execution_options(caseworker_begin="IMMEDIATE")
         with self._translated_errors(), Session(bind, expire_on_commit=False) as session, session.begin():
             yield session
@@ -301,6 +306,27 @@ def integrity_problems(store: CasesStore) -> list[str]:
                 connection.rollback()
                 continue
             problems += [r for r in rows if r != "ok"]
+    return problems
+
+
+def quick_problems(store: CasesStore) -> list[str]:
+    """SQLite's quick check: every page read and decrypted and each b-tree's structure checked
+    (indexes are not compared with their tables, so it takes time in step with the file's size).
+    Run with a small page cache, so that the connection does not keep 64 MiB of pages it read
+    only to check them. Empty when nothing is found wrong."""
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA cache_size = -2048")
+        try:
+            rows = [" ".join(str(v) for v in row) for row in connection.exec_driver_sql("PRAGMA quick_check")]
+        except DBAPIError as exc:
+            rows = [str(exc.orig or exc)]
+        problems = [row for row in rows if row != "ok"]
+        if problems:
+            # SQLCipher keeps a page's failed check as an error of the connection, which would
+            # then fail every later read: this one is closed, not given back to the pool.
+            connection.invalidate()
+        else:
+            connection.exec_driver_sql(f"PRAGMA cache_size = {CACHE_SIZE}")
     return problems
 
 

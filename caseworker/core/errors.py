@@ -56,6 +56,10 @@ class DamagedStore(CaseworkerError):
     template = N_("The case file store {file} cannot be read: it is damaged or is not a Caseworker file. Nothing was changed. Restore it from a backup.")
 
 
+class StoreDamagedNoWrites(CaseworkerError):
+    template = N_("The case files are damaged ({reason}), so nothing more is saved to them; what you entered is still in the form. Restore the latest sound backup.")
+
+
 class NewerStore(CaseworkerError):
     template = N_("The case file store {file} was written by a newer version of Caseworker. Install that version or a later one to open it; nothing was changed.")
 

@@ -61,10 +61,11 @@ class DataDir:
         return self.keyring.exists() and self.cases_db.exists()
 
     def in_use(self) -> bool:
-        """Whether the app holds this folder now, read from its lock file (Qt's QLockFile: the
-        process id, the program, the host name). A lock whose process has ended on this machine
-        is stale; a lock taken on another machine (a folder on a shared drive) is taken as held,
-        since that process cannot be asked."""
+        """Whether another process holds this folder now, read from its lock file (Qt's
+        QLockFile: the process id, the program, the host name). A lock whose process has ended on
+        this machine is stale; a lock taken on another machine (a folder on a shared drive) is
+        taken as held, since that process cannot be asked. This process's own lock does not
+        count: the app restores a backup itself, with its stores closed."""
         try:
             pid_text, _program, host, *_rest = self.lock.read_text(encoding="utf-8", errors="replace").split("\n")
             pid = int(pid_text)
@@ -72,6 +73,8 @@ class DataDir:
             return False
         if host != socket.gethostname():
             return True
+        if pid == os.getpid():
+            return False
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

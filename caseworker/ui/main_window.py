@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -23,10 +26,12 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from caseworker import APP_NAME, __version__
+from caseworker.core.db import quick_problems
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, format_date, menu_name, ngettext
@@ -49,6 +54,7 @@ from caseworker.ui.tasks import Task
 from caseworker.ui.widgets.pickers import CountryPicker, LanguagePicker
 
 CaseListData = tuple[CaseListView, list[UserInfo]]
+IDLE_BEFORE_CHECK_S = 2.0
 
 
 def read_case_list(signed_in: SignedIn) -> CaseListData:
@@ -137,6 +143,7 @@ def signed_in_role_is_coordinator(signed_in: SignedIn) -> bool:
 class MainWindow(QMainWindow):
     languageChosen = Signal(str)
     directoryRequested = Signal()
+    restoreRequested = Signal()
 
     def __init__(
         self,
@@ -144,6 +151,7 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         preloaded: CaseListData | None = None,
         parent: QWidget | None = None,
+        idle_seconds: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -181,7 +189,33 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        # Shown only if the check after start-up finds the case files damaged.
+        self.damage_banner = QFrame(self)
+        self.damage_banner.setObjectName("damageBanner")
+        self.damage_banner.setStyleSheet("#damageBanner { background: #b3261e; } #damageBanner QLabel { color: white; }")
+        self.damage_text = QLabel(self.damage_banner)
+        self.damage_text.setWordWrap(True)
+        self.damage_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.damage_restore = QPushButton(self.damage_banner)
+        self.damage_restore.setObjectName("restoreFromBanner")
+        self.damage_restore.setVisible(signed_in_role_is_coordinator(signed_in))
+        self.damage_restore.clicked.connect(self.restoreRequested)
+        banner_row = QHBoxLayout(self.damage_banner)
+        banner_row.addWidget(self.damage_text, 1)
+        banner_row.addWidget(self.damage_restore)
+        self.damage_banner.hide()
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.damage_banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self._checked: Task | None = None
+        self._idle_seconds = idle_seconds or (lambda: IDLE_BEFORE_CHECK_S)
+        self._idle_poll = QTimer(self)
+        self._idle_poll.setInterval(500)
+        self._idle_poll.timeout.connect(self._check_store_when_idle)
 
         self.user_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.user_label)
@@ -215,6 +249,39 @@ class MainWindow(QMainWindow):
         workspace.pathways.referRequested.connect(self._refer_from_step)
         self._show_template_problems()
         self._update_actions()
+        # Last of the start-up work: a quick check of the whole store, in the background, once the
+        # person pauses (it reads every page: some 2 s of a core at 100,000 cases, which typing
+        # beside it would feel).
+        self._idle_poll.start()
+
+    def _check_store_when_idle(self) -> None:
+        if self._idle_seconds() < IDLE_BEFORE_CHECK_S:
+            return
+        self._idle_poll.stop()
+        store = self._signed_in.store
+        self._checked = Task(lambda: quick_problems(store), self)
+        self._checked.done.connect(self._store_checked)
+        self._checked.start()
+
+    def _store_checked(self, problems: list[str]) -> None:
+        """A damaged store is never written to again: writes are refused from here on (what was
+        typed stays in the form), and the window says so and offers a restore."""
+        if not problems:
+            return
+        self._signed_in.store.damaged = problems[0]
+        self._show_damage()
+
+    def _show_damage(self) -> None:
+        reason = self._signed_in.store.damaged
+        if reason is None:
+            return
+        if signed_in_role_is_coordinator(self._signed_in):
+            text = _("The case files are damaged ({reason}). Nothing more is saved to them, so that nothing else is lost. Restore the latest sound backup.")
+        else:
+            text = _("The case files are damaged ({reason}). Nothing more is saved to them, so that nothing else is lost. Ask a coordinator to restore the latest sound backup.")
+        self.damage_text.setText(fill(text, reason=reason))
+        self.damage_restore.setText(_("Restore from a backup…"))
+        self.damage_banner.show()
 
     @property
     def editor(self) -> CaseEditor:
@@ -291,6 +358,10 @@ class MainWindow(QMainWindow):
         self.verify_backup_action.setObjectName("verifyBackup")
         self.verify_backup_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
         self.verify_backup_action.triggered.connect(lambda: self.verify_backup())
+        self.restore_action = QAction(self)
+        self.restore_action.setObjectName("restoreBackup")
+        self.restore_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.restore_action.triggered.connect(self.restoreRequested)
         self.cv_action = QAction(self)
         self.cv_action.setObjectName("cvDraft")
         self.cv_action.triggered.connect(self.cv_draft)
@@ -322,6 +393,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.backup_action)
         self.view_menu.addAction(self.verify_backup_action)
+        self.view_menu.addAction(self.restore_action)
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions: dict[str, QAction] = {}
         for language in UI_LANGUAGES:
@@ -350,6 +422,7 @@ class MainWindow(QMainWindow):
         self.statistics_action.setText(_("&Statistics and reports…"))
         self.backup_action.setText(_("Make a &backup…"))
         self.verify_backup_action.setText(_("Chec&k a backup…"))
+        self.restore_action.setText(_("&Restore from a backup…"))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Find a case"))
         self.directory_action.setText(_("&Where to go (directory)…"))
@@ -372,6 +445,7 @@ class MainWindow(QMainWindow):
         self.case_list.retranslate()
         if self._workspace is not None:
             self._workspace.retranslate()
+        self._show_damage()
         if self.stats_window is not None:
             self.stats_window.retranslate()
 
@@ -500,6 +574,9 @@ class MainWindow(QMainWindow):
             self._update_actions()
         else:
             self._show_case(loaded)
+
+    def may_leave_case(self) -> bool:
+        return self._may_leave_case()
 
     def _may_leave_case(self) -> bool:
         """Unsaved changes are never lost silently: save, discard, or stay."""

@@ -84,7 +84,7 @@ class LanguageMenuButton(QComboBox):
         self.setCurrentIndex(max(self.findData(current_language()), 0))
 
 
-class _BusyDialog(QDialog):
+class BusyDialog(QDialog):
     """A dialog that runs one slow step off the GUI thread with an indeterminate progress bar."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -129,12 +129,13 @@ class _BusyDialog(QDialog):
             super().reject()
 
 
-class LoginDialog(_BusyDialog):
+class LoginDialog(BusyDialog):
     """User name and password; a wrong one says so and nothing more."""
 
     signedIn = Signal(object)
     languageChosen = Signal(str)
     lookupRequested = Signal()
+    restoreRequested = Signal()
 
     def __init__(self, data_dir: DataDir, open_case_files: Callable[[str, str], Any], *, hint: str = "",
                  username: str = "", parent: QWidget | None = None) -> None:
@@ -170,12 +171,15 @@ class LoginDialog(_BusyDialog):
         self.lookup_button.setObjectName("lookUpServices")
         self.lookup_note = QLabel(self)
         self.lookup_note.setWordWrap(True)
+        self.restore_button = QPushButton(self)
+        self.restore_button.setObjectName("restoreFromBackup")
 
         form = QFormLayout()
         form.addRow(self.username_label, self.username)
         form.addRow(self.password_label, self.password)
         buttons = QHBoxLayout()
         buttons.addWidget(self.language)
+        buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         buttons.addWidget(self.quit_button)
         buttons.addWidget(self.sign_in_button)
@@ -199,6 +203,7 @@ class LoginDialog(_BusyDialog):
         self.setMinimumWidth(460)
 
         self.lookup_button.clicked.connect(self.lookupRequested)
+        self.restore_button.clicked.connect(self.restoreRequested)
         self.sign_in_button.clicked.connect(self._sign_in)
         self.quit_button.clicked.connect(self.reject)
         self.retranslate()
@@ -213,6 +218,7 @@ class LoginDialog(_BusyDialog):
         self.sign_in_button.setText(_("Sign in"))
         self.quit_button.setText(_("Quit"))
         self.lookup_button.setText(_("Look up services"))
+        self.restore_button.setText(_("Restore from a backup…"))
         self.lookup_note.setText(_("Volunteers: look up where to go and whom to contact, without signing in."))
         self.hint.setText(self._hint_text)
         self.hint.setVisible(bool(self._hint_text))
@@ -295,12 +301,13 @@ class RecoveryKeyDialog(QDialog):
         super().closeEvent(event)
 
 
-class FirstRunDialog(_BusyDialog):
+class FirstRunDialog(BusyDialog):
     """No case files yet: set up the organisation, or explore the app with demo data."""
 
     setUp = Signal(object, object)  # SignedIn, RecoveryKey
     demoReady = Signal(object)  # DataDir of the demo data
     languageChosen = Signal(str)
+    restoreRequested = Signal()
 
     def __init__(self, data_dir: DataDir, kdf: KdfParams | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -349,6 +356,10 @@ class FirstRunDialog(_BusyDialog):
         self.quit_button = QPushButton(self)
         self.demo_note = QLabel(self)
         self.demo_note.setWordWrap(True)
+        self.restore_button = QPushButton(self)
+        self.restore_button.setObjectName("restoreFromBackup")
+        self.restore_note = QLabel(self)
+        self.restore_note.setWordWrap(True)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.language)
@@ -369,10 +380,15 @@ class FirstRunDialog(_BusyDialog):
         layout.addSpacing(8)
         layout.addWidget(separator(self))
         layout.addLayout(demo_row)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_note, 1)
+        restore_row.addWidget(self.restore_button)
+        layout.addLayout(restore_row)
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
 
+        self.restore_button.clicked.connect(self.restoreRequested)
         self.set_up_button.clicked.connect(self._set_up)
         self.demo_button.clicked.connect(self._explore_demo)
         self.quit_button.clicked.connect(self.reject)
@@ -406,6 +422,8 @@ class FirstRunDialog(_BusyDialog):
             )
         )
         self.quit_button.setText(_("Quit"))
+        self.restore_button.setText(_("Restore from a backup…"))
+        self.restore_note.setText(_("Moving to a new computer? Bring the case files back from a backup."))
         self._fill_countries()
         self.language.retranslate()
 

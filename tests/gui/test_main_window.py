@@ -303,3 +303,56 @@ def test_a_broken_pathway_template_is_reported_once_the_tabs_are_built(qtbot, si
     main.show()
     qtbot.waitUntil(lambda: main._workspace is not None)
     assert "could not be read" in main.statusBar().currentMessage()
+
+
+def test_damaged_case_files_are_said_and_never_written_to(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The quick check after start-up finds a damaged page that signing in did not read: the
+    window says so, offers a restore to a coordinator, and refuses every save from then on, the
+    edit staying in the form."""
+    from caseworker.core.db import exec_sql
+
+    case = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Amina Yusuf")))
+    data_dir, key = signed_in.data_dir, signed_in.key
+    # A page that signing in and opening this case do not read: the check finds it.
+    root = exec_sql(signed_in.store, "SELECT rootpage FROM sqlite_master WHERE name = 'ix_service_event_occurred_on'")[0][0]
+    signed_in.close()  # folds the write-ahead log into cases.db, where the damage goes
+    data = bytearray(data_dir.cases_db.read_bytes())
+    data[(root - 1) * 4096 + 200] ^= 0x40
+    data_dir.cases_db.write_bytes(bytes(data))
+    opened = accounts.open_with_key(data_dir, key, "coordinator")
+    main = MainWindow(opened, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    try:
+        main.show()
+        qtbot.waitUntil(lambda: main.damage_banner.isVisible(), timeout=10_000)
+        assert "damaged" in main.damage_text.text() and main.damage_restore.isVisible()
+        with qtbot.waitSignal(main.restoreRequested):
+            main.damage_restore.click()
+        shown: list[str] = []
+        main._show_error = lambda error: shown.append(str(error))  # type: ignore[method-assign]
+        main.open_case(case.id)  # type: ignore[arg-type]
+        assert shown == []
+        qtbot.keyClicks(main.editor.person.name_latin, " Hassan")
+        assert main.save() is False
+        assert shown and "nothing more is saved" in shown[0]
+        assert main.editor.person.name_latin.text() == "Amina Yusuf Hassan"  # still in the form
+        main.discard()
+        before = data_dir.cases_db.read_bytes()
+        with pytest.raises(Exception, match="nothing more is saved"):
+            cases.create_case(opened.store, CaseFile(person=PersonDetails(name_latin="Olena Kovalenko")))
+        assert data_dir.cases_db.read_bytes() == before
+    finally:
+        main.close()
+        opened.close()
+
+
+def test_the_store_is_checked_only_once_the_person_pauses(qtbot, signed_in: accounts.SignedIn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    idle = [0.0]
+    main = MainWindow(signed_in, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat), idle_seconds=lambda: idle[0])
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main._workspace is not None)
+    qtbot.wait(1200)  # two polls while the person is busy
+    assert main._checked is None
+    idle[0] = 5.0
+    qtbot.waitUntil(lambda: main._checked is not None and not main._checked.running, timeout=10_000)
+    assert signed_in.store.damaged is None and not main.damage_banner.isVisible()  # sound: nothing said

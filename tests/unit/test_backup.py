@@ -526,15 +526,29 @@ def _lock(data_dir: DataDir, pid: int, host: str) -> None:
 def test_a_restore_while_the_app_holds_the_folder_is_refused(office: accounts.SignedIn, made: Path) -> None:
     data_dir, key = office.data_dir, office.key
     office.close()
-    _lock(data_dir, os.getpid(), socket.gethostname())  # a live process on this machine
-    before = files_in(data_dir.root)
-    with pytest.raises(backup.DataFolderInUse) as refused:
-        backup.restore_backup(data_dir, made, key)
-    assert str(data_dir.lock) in refused.value.message
-    assert files_in(data_dir.root) == before
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        _lock(data_dir, running.pid, socket.gethostname())  # another live process on this machine
+        before = files_in(data_dir.root)
+        with pytest.raises(backup.DataFolderInUse) as refused:
+            backup.restore_backup(data_dir, made, key)
+        assert str(data_dir.lock) in refused.value.message
+        assert files_in(data_dir.root) == before
+    finally:
+        running.kill()
+        running.wait()
     _lock(data_dir, os.getpid(), "another-laptop")  # a shared folder held elsewhere
     with pytest.raises(backup.DataFolderInUse):
         backup.restore_backup(data_dir, made, key)
+
+
+def test_the_apps_own_lock_does_not_stop_its_own_restore(office: accounts.SignedIn, made: Path) -> None:
+    """The app restores from its sign-in window, holding its lock, with its stores closed."""
+    data_dir, key = office.data_dir, office.key
+    office.close()
+    _lock(data_dir, os.getpid(), socket.gethostname())
+    assert not data_dir.in_use()
+    assert backup.restore_backup(data_dir, made, key).cases == 3
 
 
 def test_a_lock_left_by_a_process_that_ended_does_not_stop_a_restore(office: accounts.SignedIn, made: Path) -> None:

@@ -70,7 +70,7 @@ from caseworker.core.errors import (
     ReadOnlyDataDir,
 )
 from caseworker.core.files import sync_folder, translate_os_error
-from caseworker.core.i18n import N_
+from caseworker.core.i18n import N_, _, fill
 from caseworker.core.keys import RFC9106_LOW_MEMORY, DataKey, KdfParams, KeyRing, KeyRingDamaged, RecoveryKey
 from caseworker.core.paths import DataDir
 
@@ -168,6 +168,22 @@ class RestoredBackup(BackupInfo):
     """A restored backup, and where the data it replaced was kept (None if there was none)."""
 
     kept: Path | None = None
+
+
+def backup_facts(info: BackupInfo) -> list[str]:
+    """What a backup holds, a line each, in the language spoken: shown before a restore and
+    after a check, on the command line and in the app."""
+    from caseworker.core.i18n import format_datetime, format_number
+
+    return [
+        fill(_("Made on: {date}"), date=format_datetime(info.created_at.astimezone())),
+        fill(_("By Caseworker version: {version}"), version=info.app_version),
+        fill(_("Case files: {n}"), n=format_number(info.cases)),
+        fill(_("People: {n}"), n=format_number(info.people)),
+        fill(_("Services in the directory: {n}"), n=format_number(info.services)),
+        fill(_("Accounts: {n}"), n=format_number(info.users)),
+        fill(_("Size: {megabytes} MB"), megabytes=format_number(round(info.size / 1_000_000, 1))),
+    ]
 
 
 def _utc_now() -> dt.datetime:
