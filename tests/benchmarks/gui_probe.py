@@ -11,6 +11,7 @@ Timed, and printed as one JSON line:
                      until the list is painted again
   open_case_ms       opening twenty cases one after another (what activating a row does)
   max_block_ms       the longest gap of a 5 ms heartbeat on the GUI thread from the click to the end
+  long_blocks_ms     every gap over 30 ms: (when it began, ms after the click; how long), to find one
   peak_rss_mb        the process's peak resident memory (VmHWM)
 A process per sign-in, so each is as cold as a fresh start and the memory is this sign-in's own.
 """
@@ -44,21 +45,28 @@ WAIT_LIMIT_S = 300
 class Heartbeat:
     """A 5 ms timer on the GUI thread; the largest gap between its ticks is the longest block."""
 
+    LONG_S = 0.03  # gaps longer than this are listed, with when they began
+
     def __init__(self) -> None:
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(5)
         self.timer.timeout.connect(self._tick)
+        self.began = 0.0
         self.last = 0.0
         self.largest = 0.0
+        self.long: list[tuple[float, float]] = []  # (ms from the start, gap in ms)
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.largest = max(self.largest, now - self.last)
+        gap = now - self.last
+        self.largest = max(self.largest, gap)
+        if gap > self.LONG_S:
+            self.long.append((round((self.last - self.began) * 1000, 1), round(gap * 1000, 1)))
         self.last = now
 
     def start(self) -> None:
-        self.last = time.perf_counter()
+        self.began = self.last = time.perf_counter()
         self.timer.start()
 
     def stop(self) -> float:
@@ -177,6 +185,7 @@ def probe(data_dir: DataDir) -> dict[str, Any]:
         "keystrokes_ms": keystrokes_ms,
         "open_case_ms": open_case_ms,
         "max_block_ms": max_block_ms,
+        "long_blocks_ms": heartbeat.long,
         "peak_rss_mb": peak_rss_mb,
     }
 
