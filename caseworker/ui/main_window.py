@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
         self.discard_action.setText(_("&Discard changes"))
         self.close_case_action.setText(_("C&lose case…"))
         self.reopen_action.setText(_("&Reopen case"))
-        self.cv_action.setText(_("CV &draft…"))
+        self.cv_action.setText(_("C&V draft…"))
         self.users_action.setText(_("&Users…"))
         self.statistics_action.setText(_("&Statistics and reports…"))
         self.backup_action.setText(_("Make a &backup…"))

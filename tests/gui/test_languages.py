@@ -136,3 +136,35 @@ def test_pseudo_language_finds_no_text_that_skips_translation(window: MainWindow
                 continue
             plain.add(text)
     assert plain == set()
+
+
+def _accelerator(text: str) -> str | None:
+    """The letter after a single "&" ("&&" is a literal ampersand), folded to lower case."""
+    index = 0
+    while (index := text.find("&", index)) != -1:
+        if text[index + 1 : index + 2] == "&":
+            index += 2
+            continue
+        return text[index + 1 : index + 2].lower() or None
+    return None
+
+
+def test_no_two_entries_of_a_menu_share_an_accelerator(window: MainWindow, switcher: LanguageSwitcher) -> None:
+    """Alt and a letter reaches one entry of a menu (or of the menu bar), in every language."""
+    clashes: list[str] = []
+    for language in UI_LANGUAGES:
+        switcher.apply(language.code)
+        window.retranslate()
+        menus = [("menu bar", [a for a in window.menuBar().actions() if a.isVisible()])]
+        menus += [(menu.title(), [a for a in menu.actions() if a.isVisible() and not a.isSeparator()])
+                  for menu in window.menuBar().findChildren(QMenu)]
+        for title, actions in menus:
+            seen: dict[str, str] = {}
+            for action in actions:
+                key = _accelerator(action.text())
+                if key is None:
+                    continue
+                if key in seen:
+                    clashes.append(f"{language.code} {title}: {seen[key]!r} and {action.text()!r}")
+                seen[key] = action.text()
+    assert clashes == [], "\n".join(clashes)
