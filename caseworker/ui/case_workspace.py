@@ -77,9 +77,9 @@ class CaseWorkspace(QTabWidget):
 
 class WorkspaceBuilder(QObject):
     """Builds a CaseWorkspace a slice at a time: the editor's sections one by one, the editor,
-    the pathway templates, the panels. ``start_after_painting`` works for at most SLICE_S per turn of the event
-    loop, so input and painting go on in between (from the window's first paint on); ``finish`` does what is left at once (a case is
-    being opened)."""
+    the pathway templates, the panels. From the window's first paint on, it works for at most
+    SLICE_S per turn of the event loop, so input and painting go on in between; ``finish``
+    does what is left at once (a case is being opened)."""
 
     SLICE_S = 0.02
 
