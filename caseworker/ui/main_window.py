@@ -494,7 +494,7 @@ class MainWindow(QMainWindow):
         loaded = self._loaded_case()
         if loaded is not None and loaded.id == case_id and self._case_showing():
             return
-        if not self._may_leave_case():
+        if not self.may_leave_case():
             return
         try:
             case = cases.get_case(self._signed_in.store, case_id, user=self._signed_in.user)
@@ -504,7 +504,7 @@ class MainWindow(QMainWindow):
         self._show_case(case)
 
     def new_case(self) -> None:
-        if not self._may_leave_case():
+        if not self.may_leave_case():
             return
         self._show_case(CaseFile(person=PersonDetails(), assigned_to=self._signed_in.user.id))
         self.editor.setFocus()
@@ -576,9 +576,6 @@ class MainWindow(QMainWindow):
             self._show_case(loaded)
 
     def may_leave_case(self) -> bool:
-        return self._may_leave_case()
-
-    def _may_leave_case(self) -> bool:
         """Unsaved changes are never lost silently: save, discard, or stay."""
         if not self._case_showing() or not self.editor.is_dirty():
             return True
@@ -596,7 +593,7 @@ class MainWindow(QMainWindow):
 
     def close_case(self) -> None:
         loaded = self._loaded_case()
-        if loaded is None or loaded.id is None or not self._may_leave_case():
+        if loaded is None or loaded.id is None or not self.may_leave_case():
             return
         loaded = self._loaded_case()
         dialog = CloseCaseDialog(self)
@@ -612,7 +609,7 @@ class MainWindow(QMainWindow):
 
     def reopen_case(self) -> None:
         loaded = self._loaded_case()
-        if loaded is None or loaded.id is None or not self._may_leave_case():
+        if loaded is None or loaded.id is None or not self.may_leave_case():
             return
         try:
             saved = cases.reopen_case(self._signed_in.store, self._loaded_case(), user=self._signed_in.user)  # type: ignore[arg-type]
@@ -626,7 +623,7 @@ class MainWindow(QMainWindow):
         from caseworker.ui.cv_dialog import CvDialog
 
         loaded = self._loaded_case()
-        if loaded is None or loaded.id is None or not self._may_leave_case():
+        if loaded is None or loaded.id is None or not self.may_leave_case():
             return
         language = self._signed_in.organisation.host_language or current_language()
         self.cv_dialog = CvDialog(self._loaded_case() or loaded, language, self)
@@ -716,7 +713,7 @@ class MainWindow(QMainWindow):
             self._close_statistics()
             event.accept()
             return
-        if not self._may_leave_case():
+        if not self.may_leave_case():
             event.ignore()
             return
         self._save_layout()

@@ -147,3 +147,22 @@ def test_a_coordinator_restores_from_the_main_window_after_signing_out(qtbot, si
     assert "Restored" in app.dialog.hint.text()
     assert _names(data_dir) == {"Amina Yusuf", "Olena Kovalenko"}
     app.dialog.close()
+
+
+def test_bad_input_is_named_and_nothing_is_restored(qtbot, signed_in: accounts.SignedIn, backed_up: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = RestoreDialog(signed_in.data_dir, kdf=CHEAP_KDF)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.open_button.click()  # no file chosen
+    assert dialog.message.text() == "Choose the backup file first."
+    not_a_backup = tmp_path / "notes.cwbackup"
+    not_a_backup.write_text("minutes of the team meeting", encoding="utf-8")
+    _open(qtbot, dialog, not_a_backup)
+    assert "notes.cwbackup" in dialog.message.text() and not dialog.restore_button.isEnabled()
+    dialog.choose(backed_up)
+    dialog.use_recovery.setChecked(True)
+    dialog.recovery.setText("not a recovery key")
+    dialog.open_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy())
+    assert dialog.message.text() and not dialog.restore_button.isEnabled()
+    assert len(_names(signed_in.data_dir)) == 3  # nothing was restored
