@@ -85,7 +85,9 @@ class CaseworkerApp:
         # so that it shows as soon as the key is unwrapped.
         # The accounts service and SQLAlchemy come with it: none of them is needed to show this window.
         language = current_language()
-        self._warm_up = Task(lambda: importlib.import_module("caseworker.ui.main_window").prepare(language), dialog).start()
+        self._warm_up = Task(lambda: importlib.import_module("caseworker.ui.main_window").prepare(language), dialog)
+        self._warm_up.done.connect(lambda _value: importlib.import_module("caseworker.ui.main_window").meet_qt_types(dialog))
+        self._warm_up.start()
 
     def _show_dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
         self.dialog = dialog

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -79,6 +79,20 @@ def keep_for_the_session() -> None:
     with the app loaded and more with 100,000 cases in the list, would otherwise stall the window
     whenever it came. Objects let go of later are still freed as usual."""
     gc.freeze()
+
+
+def meet_qt_types(shown: QWidget) -> None:
+    """Have PySide6 set up, now, the Python classes the main window's first events would need.
+
+    PySide6 makes its classes, and their enums, only when first used. The first time Qt hands
+    Python an object of a class Qt keeps private (the idle lock's application-wide event filter
+    receives such objects from the main window's first events), PySide6 looks through every
+    QObject subclass it knows for the nearest one, and so makes them all: about 30 ms, once,
+    which would land on the main window's first paint. Listing a shown window's children hands
+    it such objects too, on the GUI thread, while the password is typed.
+    """
+    shown.findChildren(QObject)
+    keep_for_the_session()
 
 
 def prepare_case_reading(signed_in: SignedIn, case_id: int) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from caseworker.core.models.enums import CaseStatus
-from caseworker.core.services.caselist import CaseFilter, CaseListView, Column, row_of_summary
+from caseworker.core.services.caselist import CaseFilter, CaseListView, Column, _sort_keys, row_of_summary
 from caseworker.core.services.records import CaseSummary
 from caseworker.core.text import fold
 
@@ -86,3 +89,75 @@ def test_sorting_keeps_the_filter_and_replace_keeps_both() -> None:
     assert view.total == 5
     assert view.position_of(9) == 0
     assert view.position_of(2) is None  # filtered out
+
+
+# --- the view against a plain recomputation ---------------------------------------------------
+
+_WORKERS = st.sampled_from([None, 7, 8])
+_NAMES = st.text(alphabet="abcAB Şşа\x00ሰ-1", min_size=0, max_size=8)  # NUL: see _in_sequence
+_SUMMARIES = st.builds(
+    summary,
+    case_id=st.integers(1, 12),
+    latin=_NAMES,
+    native=_NAMES,
+    status=st.sampled_from(list(CaseStatus)),
+    caseworker=_WORKERS,
+    contact=st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2026, 1, 9))),
+)
+_FILTERS = st.builds(
+    CaseFilter,
+    text=st.text(alphabet="abŞа\x00ሰ-1 ", max_size=3),
+    status=st.one_of(st.none(), st.sampled_from(list(CaseStatus))),
+    caseworker_id=st.one_of(st.none(), st.sampled_from([7, 8])),
+    unassigned=st.booleans(),
+)
+_STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("filter"), _FILTERS),
+        st.tuples(st.just("sort"), st.tuples(st.sampled_from(list(Column)), st.booleans())),
+        st.tuples(st.just("replace"), _SUMMARIES),
+    ),
+    max_size=12,
+)
+
+
+def _expected(rows: dict[int, CaseSummary], case_filter: CaseFilter) -> set[int]:
+    needle = fold(case_filter.text.strip())
+    return {
+        case_id
+        for case_id, s in rows.items()
+        if needle in f"{s.folded_name}\n{s.reference}"
+        and (case_filter.status is None or s.status is case_filter.status)
+        and (
+            s.caseworker_id is None
+            if case_filter.unassigned
+            else case_filter.caseworker_id is None or s.caseworker_id == case_filter.caseworker_id
+        )
+    }
+
+
+@given(initial=st.lists(_SUMMARIES, max_size=10, unique_by=lambda s: s.case_id), steps=_STEPS)
+def test_any_sequence_of_filters_sorts_and_saves_shows_what_a_plain_recomputation_shows(
+    initial: list[CaseSummary], steps: list[tuple[str, object]]
+) -> None:
+    """Narrowing reuses the rows shown before and the filter's strings move with their rows
+    when the list is sorted or a case saved: whatever the order of steps, the rows shown are the
+    rows a plain scan would show, in the order chosen."""
+    view = CaseListView([row_of_summary(s) for s in initial])
+    rows = {s.case_id: s for s in initial}
+    case_filter = CaseFilter()
+    for kind, argument in steps:
+        if kind == "filter":
+            case_filter = argument  # type: ignore[assignment]
+            view.set_filter(case_filter)
+        elif kind == "sort":
+            column, descending = argument  # type: ignore[misc]
+            view.sort(column, descending)
+        else:
+            view.replace(argument)  # type: ignore[arg-type]
+            rows[argument.case_id] = argument  # type: ignore[attr-defined]
+        shown = [view[i] for i in range(len(view))]
+        assert {s.case_id for s in shown} == _expected(rows, case_filter)
+        assert view.total == len(rows)
+        keys = _sort_keys([view.row(i) for i in range(len(view))], view.sort_column)
+        assert keys == sorted(keys, reverse=view.descending)
