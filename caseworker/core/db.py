@@ -164,7 +164,7 @@ class CasesStore(SqliteStore):
         except PermissionError as exc:
             raise ReadOnlyDataDir(folder=str(path.parent)) from exc
         store = cls.open(path, key)
-        migrate(store, backup_dir=None)
+        migrate(store)
         return store
 
     def backup_to(self, target: Path, key: DataKey) -> None:
@@ -227,8 +227,8 @@ def needs_migration(store: CasesStore) -> bool:
     return revision != head
 
 
-def migrate(store: CasesStore, backup_dir: Path | None, key: DataKey | None = None) -> Path | None:
-    """Bring the store to the current schema; back it up first if it holds data.
+def migrate(store: CasesStore, backup: Callable[[str], Path] | None = None) -> Path | None:
+    """Bring the store to the current schema; if it holds data, ``backup(revision)`` first.
 
     A store written by a newer version is refused and left untouched. Returns the backup made.
     """
@@ -240,15 +240,16 @@ def migrate(store: CasesStore, backup_dir: Path | None, key: DataKey | None = No
         raise NewerStore(file=str(store.path))
     if revision == head:
         return None
-    backup = None
-    if revision is not None and backup_dir is not None and key is not None:
-        backup = migration_backup(backup_dir, "cases", revision, lambda target: store.backup_to(target, key))
+    made = backup(revision) if revision is not None and backup is not None else None
     upgrade_to_head(store, _alembic_config, DamagedStore(file=str(store.path)))
-    return backup
+    return made
 
 
 def migration_backup(backup_dir: Path, store_name: str, revision: str, copy: Callable[[Path], None]) -> Path:
-    """A copy of a store made before its schema changes; the last KEEP_MIGRATION_BACKUPS stay."""
+    """A copy of one store made before its schema changes; the last KEEP_MIGRATION_BACKUPS stay.
+
+    For the directory, which opens (and migrates) without a key, from the volunteers' lookup
+    too. The case files are backed up whole instead (services.backup.before_migration)."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     backup = backup_dir / f"{store_name}-before-migration-{revision}-{stamp}.db"

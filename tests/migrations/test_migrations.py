@@ -22,7 +22,7 @@ from caseworker.core.errors import NewerStore
 from caseworker.core.keys import DataKey, KdfParams
 from caseworker.core.models import Base
 from caseworker.core.paths import DataDir
-from caseworker.core.services import accounts, cases
+from caseworker.core.services import accounts, backup, cases
 from tests.conftest import PASSWORD
 from tests.migrations.fixtures import schema_0001
 
@@ -55,7 +55,7 @@ def test_a_new_store_is_at_the_head(signed_in: accounts.SignedIn) -> None:
     assert head in known
     assert db.current_revision(signed_in.store) == head
     assert not db.needs_migration(signed_in.store)
-    assert db.migrate(signed_in.store, signed_in.data_dir.backups, signed_in.key) is None
+    assert db.migrate(signed_in.store, lambda revision: pytest.fail("nothing to back up")) is None
     assert not signed_in.data_dir.backups.exists()
 
 
@@ -210,7 +210,7 @@ op.create_table('follow_up', sa.Column('id', sa.Integer(), nullable=False),
 
 
 def test_migrate_backs_up_the_older_store_first(
-    store_0001: tuple[DataDir, DataKey], add_revision: Callable[[str], None]
+    store_0001: tuple[DataDir, DataKey], add_revision: Callable[[str], None], tmp_path: Path
 ) -> None:
     data_dir, key = store_0001
     add_revision(NEW_TABLE)
@@ -218,20 +218,24 @@ def test_migrate_backs_up_the_older_store_first(
     try:
         assert db.needs_migration(store)
 
-        backup = db.migrate(store, data_dir.backups, key)
+        made = db.migrate(store, lambda revision: backup.before_migration(data_dir, key, revision))
 
         assert db.current_revision(store) == NEXT
         assert "follow_up" in _tables(store)
     finally:
         store.dispose()
 
-    assert backup is not None
-    assert backup.parent == data_dir.backups
-    assert backup.name.startswith("cases-before-migration-0001-")
-    assert [p.name for p in data_dir.backups.iterdir()] == [backup.name]
-    # The backup is encrypted with the same key and holds the store as it was.
-    assert not backup.read_bytes().startswith(b"SQLite format 3\x00")
-    copy = db.CasesStore.open(backup, key, read_only=True)
+    # A whole backup like any other, of the store as it was, that restores into an empty folder.
+    assert made is not None
+    assert made.parent == data_dir.backups
+    assert made.name.startswith("caseworker-before-migration-0001-") and made.suffix == backup.SUFFIX
+    assert [p.name for p in data_dir.backups.iterdir()] == [made.name]
+    assert b"SQLite format 3" not in made.read_bytes()
+    info = backup.verify_backup(made, key)
+    assert info.cases_schema == "0001"
+    elsewhere = DataDir(tmp_path / "elsewhere")
+    backup.restore_backup(elsewhere, made, key)
+    copy = db.CasesStore.open(elsewhere.cases_db, key, read_only=True)
     try:
         assert db.current_revision(copy) == "0001"
         assert "follow_up" not in _tables(copy)
@@ -265,7 +269,7 @@ def test_only_the_latest_migration_backups_are_kept(
 ) -> None:
     data_dir, _key = store_0001
     data_dir.backups.mkdir()
-    old = [data_dir.backups / f"cases-before-migration-0000-2026010{i}T000000Z.db" for i in range(1, 7)]
+    old = [data_dir.backups / f"caseworker-before-migration-0000-2026010{i}T000000Z.cwbackup" for i in range(1, 7)]
     for path in old:
         path.write_bytes(b"an older backup")
     unrelated = data_dir.backups / "weekly-backup.db"
@@ -275,7 +279,7 @@ def test_only_the_latest_migration_backups_are_kept(
     signed_in = _sign_in_fixture(data_dir, cheap_kdf)
     signed_in.close()
 
-    kept = sorted(p.name for p in data_dir.backups.glob("cases-before-migration-*.db"))
+    kept = sorted(p.name for p in data_dir.backups.glob("caseworker-before-migration-*.cwbackup"))
     assert len(kept) == db.KEEP_MIGRATION_BACKUPS
     assert Path(signed_in.migration_backup).name in kept  # type: ignore[arg-type]
     assert unrelated.exists()

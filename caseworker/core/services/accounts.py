@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import functools
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -234,7 +235,7 @@ def open_with_key(data_dir: DataDir, key: DataKey, username: str) -> SignedIn:
         if current_revision(store) is None:
             # Only set-up makes a schema from nothing; an empty store here is a damaged one.
             raise DamagedStore(file=str(data_dir.cases_db))
-        backup = migrate(store, backup_dir=data_dir.backups, key=key)
+        backup = migrate(store, lambda revision: _backup_before_migration(data_dir, key, revision))
         with store.read() as session:
             account = session.scalar(select(UserAccount).where(UserAccount.username == username))
             organisation = session.get(Organisation, 1)
@@ -252,6 +253,12 @@ def open_with_key(data_dir: DataDir, key: DataKey, username: str) -> SignedIn:
         store.dispose()
         raise
     return SignedIn(data_dir, store, key, user, org, str(backup) if backup else None)
+
+
+def _backup_before_migration(data_dir: DataDir, key: DataKey, revision: str) -> Path:
+    from caseworker.core.services.backup import before_migration  # only when a schema changes
+
+    return before_migration(data_dir, key, revision)
 
 
 def _check_writable(data_dir: DataDir) -> None:

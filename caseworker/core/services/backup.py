@@ -55,7 +55,7 @@ from caseworker.core.backup_file import (
     PayloadReader,
     PayloadWriter,
 )
-from caseworker.core.db import CasesStore
+from caseworker.core.db import KEEP_MIGRATION_BACKUPS, CasesStore
 from caseworker.core.db import known_revisions as cases_revisions
 from caseworker.core.directory.store import DamagedDirectory, NewerDirectory, connect_directory
 from caseworker.core.directory.store import known_revisions as directory_revisions
@@ -216,6 +216,21 @@ def automatic_backup(signed_in: SignedIn, keep: int = KEEP_AUTOMATIC, *, clock: 
     create_backup(signed_in, out, clock=clock)
     # The timestamp sorts by time; before-restore backups start with a letter and never match.
     for old in sorted(backups.glob(f"caseworker-[0-9]*Z{SUFFIX}"))[:-keep]:
+        old.unlink(missing_ok=True)
+    return out
+
+
+def before_migration(
+    data_dir: DataDir, key: DataKey, revision: str, keep: int = KEEP_MIGRATION_BACKUPS, *, clock: Clock = _utc_now
+) -> Path:
+    """The backup made before the case files' schema changes, while this program can still read
+    them: a whole backup like any other (both stores and the key ring, restored from the sign-in
+    window or with ``caseworker backup restore``), in the backups folder, named by the schema it
+    holds. The latest ``keep`` stay. A damaged store is refused (StoreNotBackedUp), so it is never
+    migrated."""
+    out = data_dir.backups / f"caseworker-before-migration-{revision}-{_stamp(clock())}{SUFFIX}"
+    _make_backup(data_dir.root, key, out, progress=None, clock=clock)
+    for old in sorted(data_dir.backups.glob(f"caseworker-before-migration-*{SUFFIX}"))[:-keep]:
         old.unlink(missing_ok=True)
     return out
 
