@@ -82,11 +82,21 @@ POOL: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 
 
 
 def install_transaction_handling(engine: Engine) -> None:
-    """BEGIN for reads, BEGIN IMMEDIATE for a connection with caseworker_begin="IMMEDIATE"."""
+    """BEGIN for reads, BEGIN IMMEDIATE for a connection with caseworker_begin="IMMEDIATE"; a
+    connection that met a damaged page is closed rather than lent out again."""
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("caseworker_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    @event.listens_for(engine, "handle_error")
+    def _damaged_connection(context: Any) -> None:
+        # SQLCipher keeps a page's failed check as an error of the connection, so every later
+        # statement on it would fail too, on sound pages as well: SQLAlchemy is told to treat it
+        # as a lost connection, and closes it. The other connections in the pool stay.
+        if isinstance(_sqlite_error_to_caseworker(context.original_exception, Path()), DamagedStore):
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
 
 
 @dataclass
@@ -128,6 +138,8 @@ class SqliteStore:
             translated = self.translate_error(exc.orig or exc, self.path)
             if translated is None:
                 raise
+            if self.damaged is None and isinstance(translated, DamagedStore):
+                self.damaged = str(exc.orig or exc)  # the case files take no more writes
             raise translated from exc
 
     def dispose(self) -> None:

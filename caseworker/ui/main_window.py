@@ -658,6 +658,7 @@ class MainWindow(QMainWindow):
         self.case_list.search.selectAll()
 
     def _show_error(self, error: BaseException) -> None:
+        self._show_damage()  # a read that met a damaged page has marked the store: said for good
         QMessageBox.warning(self, APP_NAME, error_text(error))
 
     def _about(self) -> None:

@@ -356,3 +356,37 @@ def test_the_store_is_checked_only_once_the_person_pauses(qtbot, signed_in: acco
     idle[0] = 5.0
     qtbot.waitUntil(lambda: main._checked is not None and not main._checked.running, timeout=10_000)
     assert signed_in.store.damaged is None and not main.damage_banner.isVisible()  # sound: nothing said
+
+
+def test_a_damaged_page_met_opening_a_case_is_said_in_the_banner_too(qtbot, signed_in: accounts.SignedIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Not only the check after start-up: a case whose page is damaged does not open, the
+    message says why, and the banner stays, with saves refused from then on."""
+    from caseworker.core.db import exec_sql
+    from caseworker.core.services.records import LanguageSkillRecord
+
+    case = cases.create_case(
+        signed_in.store, CaseFile(person=PersonDetails(name_latin="Amina Yusuf"), languages=(LanguageSkillRecord("so"),))
+    )
+    data_dir, key = signed_in.data_dir, signed_in.key
+    root = exec_sql(signed_in.store, "SELECT rootpage FROM sqlite_master WHERE name = 'language_skill'")[0][0]
+    signed_in.close()
+    data = bytearray(data_dir.cases_db.read_bytes())
+    data[(root - 1) * 4096 + 200] ^= 0x40
+    data_dir.cases_db.write_bytes(bytes(data))
+    opened = accounts.open_with_key(data_dir, key, "coordinator")
+    main = MainWindow(opened, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat), idle_seconds=lambda: 0.0)
+    warned: list[str] = []
+    try:
+        main.show()
+        qtbot.waitUntil(lambda: main.case_list.model.rowCount() == 1)
+        assert not main.damage_banner.isVisible()
+        monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+        main.open_case(case.id)  # type: ignore[arg-type]
+        assert warned and "damaged" in warned[0]
+        assert main._loaded_case() is None or main._loaded_case().id != case.id
+        assert main.damage_banner.isVisible() and main.damage_restore.isVisible()
+        with pytest.raises(Exception, match="nothing more is saved"):
+            cases.create_case(opened.store, CaseFile(person=PersonDetails(name_latin="Olena Kovalenko")))
+    finally:
+        main.close()
+        opened.close()

@@ -629,3 +629,34 @@ def test_many_threads_never_take_a_connection_in_use(signed_in: accounts.SignedI
                 thread.join()
         assert session.execute(text("SELECT count(*) FROM person")).scalar_one() == before
     assert errors == []
+
+
+_READS_THE_DAMAGED_INDEX = (
+    "SELECT count(*) FROM service_event INDEXED BY ix_service_event_occurred_on WHERE occurred_on > '2000-01-01'"
+)
+
+
+def test_a_damaged_page_met_in_use_stops_writes_and_spoils_no_later_read(signed_in: accounts.SignedIn) -> None:
+    """A read that meets a damaged page says the case files are damaged, and from then on the
+    store refuses writes; the connection that met it is not lent out again (SQLCipher would keep
+    failing every later read on it), so what is sound still reads."""
+    from caseworker.core.errors import StoreDamagedNoWrites
+
+    case = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Amina Yusuf")))
+    data_dir, key = signed_in.data_dir, signed_in.key
+    root = db.exec_sql(signed_in.store, "SELECT rootpage FROM sqlite_master WHERE name = 'ix_service_event_occurred_on'")[0][0]
+    signed_in.close()  # folds the write-ahead log into cases.db, where the damage goes
+    data = bytearray(data_dir.cases_db.read_bytes())
+    data[(root - 1) * 4096 + 200] ^= 0x40
+    data_dir.cases_db.write_bytes(bytes(data))
+    opened = accounts.open_with_key(data_dir, key, "coordinator")
+    try:
+        for _attempt in range(3):  # every pooled connection in turn
+            with pytest.raises(DamagedStore), opened.store.read() as session:
+                session.execute(text(_READS_THE_DAMAGED_INDEX)).all()
+            assert cases.get_case(opened.store, case.id, user=opened.user).person.name_latin == "Amina Yusuf"
+        assert opened.store.damaged
+        with pytest.raises(StoreDamagedNoWrites):
+            cases.create_case(opened.store, CaseFile(person=PersonDetails(name_latin="Someone Else")))
+    finally:
+        opened.close()
