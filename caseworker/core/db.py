@@ -14,6 +14,8 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
 from caseworker.core.errors import DamagedStore, DiskFull, NewerStore, ReadOnlyDataDir, StoreDamagedNoWrites
+from caseworker.core.i18n import _, fill
 from caseworker.core.keys import DataKey
 
 BUSY_TIMEOUT_MS = 5000
@@ -33,7 +36,7 @@ CACHE_SIZE = -65536  # 64 MiB of decrypted pages per connection
 # The newest revision in migrations/versions. Opening a store already at this revision needs no
 # Alembic at all (importing it costs a noticeable part of a second at sign-in); a test checks
 # that this matches Alembic's own head.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 KEEP_MIGRATION_BACKUPS = 5
 
 
@@ -141,6 +144,18 @@ class SqliteStore:
             if self.damaged is None and isinstance(translated, DamagedStore):
                 self.damaged = str(exc.orig or exc)  # the case files take no more writes
             raise translated from exc
+
+    def fold_write_ahead_log(self, tries: int = 50) -> bool:
+        """Copy the write-ahead log into the file and empty it (a checkpoint that truncates), so
+        that pages written before, a deleted person's among them, are left nowhere else. A
+        reader still holding an older snapshot makes it wait; False if it never could."""
+        for _attempt in range(tries):
+            with self.engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy is None or not busy[0]:
+                return True
+            time.sleep(0.1)
+        return False
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -320,6 +335,18 @@ def integrity_problems(store: CasesStore) -> list[str]:
                 continue
             problems += [r for r in rows if r != "ok"]
     return problems
+
+
+_PAGE = re.compile(r"(?:\bpage\s+|pgno=)(\d+)", re.IGNORECASE)
+
+
+def damage_reason(problem: str) -> str:
+    """SQLite's and SQLCipher's words for damage (English and technical), said in the person's
+    language: the page, where one is named, for whoever restores or reports it."""
+    found = _PAGE.search(problem)
+    if found:
+        return fill(_("page {page} of the file fails its check"), page=int(found.group(1)))
+    return _("the file's structure fails its check")
 
 
 def quick_problems(store: CasesStore) -> list[str]:

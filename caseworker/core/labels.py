@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from caseworker.core.i18n import N_, _
 from caseworker.core.models.enums import (
+    AuditAction,
     CaseStatus,
     CefrLevel,
     ClosureReason,
@@ -106,6 +107,29 @@ _LABELS: dict[tuple[type[StrEnum], str], str] = {
     (ExitResult, ExitResult.IN_EDUCATION.value): N_("In education or training"),
     (ExitResult, ExitResult.QUALIFICATION.value): N_("Gained a qualification"),
     (ExitResult, ExitResult.EMPLOYED.value): N_("In work, employed or self-employed"),
+    (AuditAction, AuditAction.SIGNED_IN.value): N_("Signed in"),
+    (AuditAction, AuditAction.CASE_VIEWED.value): N_("Opened a case"),
+    (AuditAction, AuditAction.CASE_CREATED.value): N_("Created a case"),
+    (AuditAction, AuditAction.CASE_CHANGED.value): N_("Changed a case"),
+    (AuditAction, AuditAction.CASE_CLOSED.value): N_("Closed a case"),
+    (AuditAction, AuditAction.CASE_REOPENED.value): N_("Reopened a case"),
+    (AuditAction, AuditAction.CASE_EXPORTED.value): N_("Exported everything held about a person"),
+    (AuditAction, AuditAction.CASE_ERASED.value): N_("Erased a case"),
+    (AuditAction, AuditAction.SENSITIVE_SHOWN.value): N_("Showed sensitive details"),
+    (AuditAction, AuditAction.PATHWAY_STARTED.value): N_("Started a pathway"),
+    (AuditAction, AuditAction.PATHWAY_STEP.value): N_("Recorded a pathway step"),
+    (AuditAction, AuditAction.PATHWAY_CHANGED.value): N_("Paused, resumed or ended a pathway"),
+    (AuditAction, AuditAction.REFERRAL_MADE.value): N_("Made a referral"),
+    (AuditAction, AuditAction.REFERRAL_CHANGED.value): N_("Updated a referral"),
+    (AuditAction, AuditAction.DOCUMENT_PRINTED.value): N_("Printed or saved a document"),
+    (AuditAction, AuditAction.STATS_EXPORTED.value): N_("Made a statistics report"),
+    (AuditAction, AuditAction.BACKUP_MADE.value): N_("Made a backup"),
+    (AuditAction, AuditAction.USER_ADDED.value): N_("Added a user"),
+    (AuditAction, AuditAction.USER_DISABLED.value): N_("Disabled a user"),
+    (AuditAction, AuditAction.USER_ENABLED.value): N_("Enabled a user"),
+    (AuditAction, AuditAction.ROLE_CHANGED.value): N_("Changed a user's role"),
+    (AuditAction, AuditAction.PASSWORD_RESET.value): N_("Gave a user a new password"),
+    (AuditAction, AuditAction.PASSWORD_CHANGED.value): N_("Changed their own password"),
 }
 
 # CEFR levels are international names and stay as they are; the descriptions are translated.

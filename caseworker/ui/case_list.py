@@ -153,6 +153,11 @@ class CaseListModel(QAbstractTableModel):
         self._view.replace(row)
         self.endResetModel()
 
+    def remove(self, case_id: int) -> None:
+        self.beginResetModel()
+        self._view.remove(case_id)
+        self.endResetModel()
+
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if len(self._view):
@@ -248,6 +253,10 @@ class CaseListPanel(QWidget):
     def show_saved(self, row: CaseSummary) -> None:
         self.model.replace(row)
         self.select_case(row.case_id)
+        self._update_state()
+
+    def remove_case(self, case_id: int) -> None:
+        self.model.remove(case_id)
         self._update_state()
 
     def select_case(self, case_id: int) -> None:

@@ -3,6 +3,7 @@ person, then saved as PDF or as a Word document."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -25,9 +26,12 @@ from caseworker.reports.cv import cv_html, write_cv_docx, write_cv_pdf
 
 
 class CvDialog(QDialog):
-    def __init__(self, case: CaseFile, language: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, case: CaseFile, language: str, parent: QWidget | None = None, *, saved: Callable[[str], None] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("cvDialog")
+        self._saved = saved  # told the format of each file written (the audit trail notes it)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.editor = QTextEdit(self)
@@ -65,4 +69,6 @@ class CvDialog(QDialog):
         except CaseworkerError as error:
             QMessageBox.warning(self, APP_NAME, error.message)
             return None
+        if self._saved is not None:
+            self._saved(kind)
         return path

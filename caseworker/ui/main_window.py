@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -31,14 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker import APP_NAME, __version__
-from caseworker.core.db import quick_problems
+from caseworker.core.db import damage_reason, quick_problems
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, format_date, menu_name, ngettext
 from caseworker.core.keys import load_ciphers
 from caseworker.core.labels import label
-from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
-from caseworker.core.services import cases
+from caseworker.core.models.enums import AuditAction, CaseStatus, ClosureReason, Role
+from caseworker.core.services import audit, cases
 from caseworker.core.services import pathways as pathway_service
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.caselist import CaseListView
@@ -148,6 +149,45 @@ class CloseCaseDialog(QDialog):
 
     def chosen(self) -> tuple[ClosureReason, str]:
         return ClosureReason(self.reason.currentData()), self.note.toPlainText().strip()
+
+
+class EraseCaseDialog(QDialog):
+    """Erasing is for good: the dialog says what goes and what stays, and the Erase button only
+    works once the case's reference is typed, so that no click or Enter key erases by mistake."""
+
+    def __init__(self, reference: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eraseCaseDialog")
+        self._reference = reference
+        self.explanation = QLabel(self)
+        self.explanation.setWordWrap(True)
+        self.typed = QLineEdit(self)
+        self.typed.setObjectName("eraseReference")
+        self.typed_label = QLabel(self)
+        self.typed_label.setWordWrap(True)
+        self.typed_label.setBuddy(self.typed)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.erase_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.erase_button.setObjectName("eraseForGood")
+        self.erase_button.setEnabled(False)
+        self.erase_button.setAutoDefault(False)
+        self.erase_button.clicked.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.typed.textChanged.connect(lambda text: self.erase_button.setEnabled(text.strip() == reference))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.typed_label)
+        layout.addWidget(self.typed)
+        layout.addWidget(self.buttons)
+        self.setWindowTitle(_("Erase case"))
+        self.explanation.setText(fill(
+            _("Erase {reference} for good? Everything about this person goes: the case file, its pathways and referrals, and what it counts in statistics. This cannot be undone. Backups made before now still hold the case until they are replaced."),
+            reference=reference,
+        ))
+        self.typed_label.setText(fill(_("Type the reference {reference} to confirm:"), reference=reference))
+        self.erase_button.setText(_("Erase for good"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.typed.setFocus()
 
 
 def signed_in_role_is_coordinator(signed_in: SignedIn) -> bool:
@@ -293,7 +333,8 @@ class MainWindow(QMainWindow):
             text = _("The case files are damaged ({reason}). Nothing more is saved to them, so that nothing else is lost. Restore the latest sound backup.")
         else:
             text = _("The case files are damaged ({reason}). Nothing more is saved to them, so that nothing else is lost. Ask a coordinator to restore the latest sound backup.")
-        self.damage_text.setText(fill(text, reason=reason))
+        self.damage_text.setText(fill(text, reason=damage_reason(reason)))
+        self.damage_text.setToolTip(reason)  # SQLite's own words, for whoever restores or reports it
         self.damage_restore.setText(_("Restore from a backup…"))
         self.damage_banner.show()
 
@@ -352,6 +393,10 @@ class MainWindow(QMainWindow):
         self.reopen_action = QAction(self)
         self.reopen_action.setObjectName("reopenCase")
         self.reopen_action.triggered.connect(self.reopen_case)
+        self.audit_action = QAction(self)
+        self.audit_action.setObjectName("auditTrail")
+        self.audit_action.triggered.connect(self.show_audit)
+        self.audit_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
         self.users_action = QAction(self)
         self.users_action.setObjectName("manageUsers")
         self.users_action.triggered.connect(self.show_users)
@@ -363,6 +408,7 @@ class MainWindow(QMainWindow):
         self.statistics_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
         self.statistics_action.triggered.connect(lambda: self.show_statistics())
         self.stats_window: Any = None
+        self.audit_window: Any = None
         # Backups hold every case: a coordinator's task (shared/DESIGN.md).
         self.backup_action = QAction(self)
         self.backup_action.setObjectName("makeBackup")
@@ -376,6 +422,15 @@ class MainWindow(QMainWindow):
         self.restore_action.setObjectName("restoreBackup")
         self.restore_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
         self.restore_action.triggered.connect(self.restoreRequested)
+        # Erasing a person (the right to erasure) is a coordinator's decision.
+        self.erase_action = QAction(self)
+        self.erase_action.setObjectName("eraseCase")
+        self.erase_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.erase_action.triggered.connect(lambda: self.erase_case())
+        self.review_action = QAction(self)
+        self.review_action.setObjectName("reviewClosedCases")
+        self.review_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.review_action.triggered.connect(self.show_review)
         self.cv_action = QAction(self)
         self.cv_action.setObjectName("cvDraft")
         self.cv_action.triggered.connect(self.cv_draft)
@@ -395,6 +450,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.close_case_action)
         self.file_menu.addAction(self.reopen_action)
+        self.file_menu.addAction(self.erase_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.cv_action)
         self.file_menu.addSeparator()
@@ -403,6 +459,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.find_action)
         self.view_menu.addAction(self.directory_action)
         self.view_menu.addAction(self.users_action)
+        self.view_menu.addAction(self.audit_action)
+        self.view_menu.addAction(self.review_action)
         self.view_menu.addAction(self.statistics_action)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.backup_action)
@@ -432,7 +490,10 @@ class MainWindow(QMainWindow):
         self.close_case_action.setText(_("C&lose case…"))
         self.reopen_action.setText(_("&Reopen case"))
         self.cv_action.setText(_("C&V draft…"))
+        self.erase_action.setText(_("&Erase case…"))
         self.users_action.setText(_("&Users…"))
+        self.audit_action.setText(_("&Audit trail…"))
+        self.review_action.setText(_("Closed cases to re&view…"))
         self.statistics_action.setText(_("&Statistics and reports…"))
         self.backup_action.setText(_("Make a &backup…"))
         self.verify_backup_action.setText(_("Chec&k a backup…"))
@@ -462,6 +523,8 @@ class MainWindow(QMainWindow):
         self._show_damage()
         if self.stats_window is not None:
             self.stats_window.retranslate()
+        if self.audit_window is not None:
+            self.audit_window.retranslate()
 
     def _update_actions(self, *_args: Any) -> None:
         editing = self._case_showing()
@@ -476,6 +539,7 @@ class MainWindow(QMainWindow):
         self.close_case_action.setEnabled(stored and loaded.status is not CaseStatus.CLOSED)  # type: ignore[union-attr]
         self.reopen_action.setEnabled(stored and loaded.status is CaseStatus.CLOSED)  # type: ignore[union-attr]
         self.cv_action.setEnabled(stored)
+        self.erase_action.setEnabled(stored)
         self.setWindowModified(dirty)
 
     # --- loading ------------------------------------------------------------------------------
@@ -511,7 +575,7 @@ class MainWindow(QMainWindow):
         if not self.may_leave_case():
             return
         try:
-            case = cases.get_case(self._signed_in.store, case_id, user=self._signed_in.user)
+            case = cases.view_case(self._signed_in.store, case_id, user=self._signed_in.user)
         except CaseworkerError as error:
             self._show_error(error)
             return
@@ -563,7 +627,7 @@ class MainWindow(QMainWindow):
         try:
             edited = self.editor.current()
             if edited.id is None:
-                saved = cases.create_case(self._signed_in.store, edited)
+                saved = cases.create_case(self._signed_in.store, edited, user=self._signed_in.user)
             else:
                 saved = cases.save_case(self._signed_in.store, edited, user=self._signed_in.user)
         except ValidationFailed as failed:
@@ -621,6 +685,41 @@ class MainWindow(QMainWindow):
             return
         self._after_status_change(saved)
 
+    def erase_case(self, confirm: Callable[[str], bool] | None = None) -> bool:
+        """Erase the open case for good (unsaved edits to it are simply dropped)."""
+        loaded = self._loaded_case()
+        if loaded is None or loaded.id is None:
+            return False
+        return self.erase(loaded.id, loaded.reference, confirm)
+
+    def erase(self, case_id: int, reference: str, confirm: Callable[[str], bool] | None = None) -> bool:
+        """Erase a case for good, once the coordinator has typed its reference (``confirm``
+        stands in for the dialog in tests)."""
+        if confirm is None:
+            confirm = lambda ref: EraseCaseDialog(ref, self).exec() == QDialog.DialogCode.Accepted  # noqa: E731
+        if not confirm(reference):
+            return False
+        try:
+            cases.erase_case(self._signed_in.store, case_id, user=self._signed_in.user)
+        except CaseworkerError as error:
+            self._show_error(error)
+            return False
+        loaded = self._loaded_case()
+        if loaded is not None and loaded.id == case_id:
+            self._case = None
+            self.right.setCurrentWidget(self.nothing_open)
+            self._update_actions()
+        self.case_list.remove_case(case_id)
+        self.statusBar().showMessage(fill(_("{reference} was erased."), reference=reference), 8000)
+        return True
+
+    def show_review(self) -> None:
+        from caseworker.ui.retention_dialog import RetentionDialog
+
+        self.review_dialog = RetentionDialog(self._signed_in, self, erase=self.erase)
+        self.review_dialog.caseChosen.connect(self.open_case)
+        self.review_dialog.show()
+
     def reopen_case(self) -> None:
         loaded = self._loaded_case()
         if loaded is None or loaded.id is None or not self.may_leave_case():
@@ -640,8 +739,13 @@ class MainWindow(QMainWindow):
         if loaded is None or loaded.id is None or not self.may_leave_case():
             return
         language = self._signed_in.organisation.host_language or current_language()
-        self.cv_dialog = CvDialog(self._loaded_case() or loaded, language, self)
+        case = self._loaded_case() or loaded
+        self.cv_dialog = CvDialog(case, language, self, saved=lambda kind: self._note_printed(case, f"cv:{kind}"))
         self.cv_dialog.show()
+
+    def _note_printed(self, case: CaseFile, what: str) -> None:
+        audit.note(self._signed_in.store, self._signed_in.user, AuditAction.DOCUMENT_PRINTED,
+                   case_id=case.id, case_reference=case.reference, detail=what)
 
     def _after_status_change(self, saved: CaseFile) -> None:
         self._show_case(saved)
@@ -807,6 +911,18 @@ class MainWindow(QMainWindow):
         self.stats_window.show()
         self.stats_window.raise_()
         self.stats_window.activateWindow()
+
+    def show_audit(self) -> None:
+        from caseworker.ui.audit_window import AuditWindow
+
+        if self.audit_window is None:
+            self.audit_window = AuditWindow(self._signed_in, self)
+        else:
+            self.audit_window.reload()
+            self.audit_window.check_chain()
+        self.audit_window.show()
+        self.audit_window.raise_()
+        self.audit_window.activateWindow()
 
     def show_users(self) -> None:
         from caseworker.ui.users_dialog import UsersDialog

@@ -45,9 +45,9 @@ from caseworker.core.directory.taxonomy import BY_CODE
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import N_, UI_LANGUAGES, _, current_language, fill, format_date, is_right_to_left, speaking
 from caseworker.core.labels import label
-from caseworker.core.models.enums import PathwayStatus, ReferralOutcome, ReferralStatus, StepStatus
+from caseworker.core.models.enums import AuditAction, PathwayStatus, ReferralOutcome, ReferralStatus, StepStatus
 from caseworker.core.pathways.templates import PathwayTemplate, StepTemplate, TemplateSet, translated
-from caseworker.core.services import pathways
+from caseworker.core.services import audit, pathways
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.pathways import PathwayInfo, ReferralInfo, StepInfo
 from caseworker.core.services.records import CaseFile
@@ -687,6 +687,7 @@ class ReferralsPanel(QWidget):
             if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
                 return False
         render_slip(services, client, host, printer, heading)  # type: ignore[arg-type]
+        self._note_printed("referral_slip:print")
         return True
 
     def save_slip(self, path: Path | None = None) -> Path | None:
@@ -704,7 +705,13 @@ class ReferralsPanel(QWidget):
         except CaseworkerError as error:
             QMessageBox.warning(self, APP_NAME, error.message)
             return None
+        self._note_printed("referral_slip:pdf")
         return path
+
+    def _note_printed(self, what: str) -> None:
+        if self._case is not None:
+            audit.note(self._signed_in.store, self._signed_in.user, AuditAction.DOCUMENT_PRINTED,
+                       case_id=self._case.id, case_reference=self._case.reference, detail=what)
 
 
 _TIMELINE_TEXT = {

@@ -1,9 +1,9 @@
-"""A model-based test of the case files (issue 8): Hypothesis drives random sequences of
-creating, editing, closing and reopening cases, making backups, restoring them and restarting,
-and after every step the store is compared with a plain model of what it should hold.
+"""A model-based test of the case files: Hypothesis drives random sequences of creating,
+editing, closing, reopening and erasing cases, making backups, restoring them and restarting,
+and after every step the store is compared with a plain model of what it should hold, and the
+audit trail checked whole.
 
-Erasure joins the rules when it exists (issue 7). `make test` runs a few sequences; `make stress`
-runs many (CASEWORKER_STATEFUL_EXAMPLES).
+`make test` runs a few sequences; `make stress` runs many (CASEWORKER_STATEFUL_EXAMPLES).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 from caseworker.core.db import integrity_problems
 from caseworker.core.models.enums import CaseStatus, ClosureReason
 from caseworker.core.paths import DataDir
-from caseworker.core.services import accounts, backup, cases
+from caseworker.core.services import accounts, audit, backup, cases
 from caseworker.core.services.records import CaseFile, PersonDetails
 from tests.conftest import CHEAP_KDF, PASSWORD
 
@@ -89,6 +89,13 @@ class CaseFiles(RuleBasedStateMachine):
         cases.reopen_case(self.signed_in.store, stored, user=self.signed_in.user)
         self.model[case_id] = Expected(self.model[case_id].name_latin, self.model[case_id].name_native, CaseStatus.OPEN)
 
+    @rule(case_id=consumes(cases))
+    def erase(self, case_id: int) -> None:
+        if case_id not in self.model:  # erased already, or restored from before it existed
+            return
+        cases.erase_case(self.signed_in.store, case_id, user=self.signed_in.user)
+        del self.model[case_id]
+
     @precondition(lambda self: len(self.backups) < 3)
     @rule()
     def make_backup(self) -> None:
@@ -124,6 +131,10 @@ class CaseFiles(RuleBasedStateMachine):
         listed = cases.case_summaries(self.signed_in.store, self.signed_in.user)
         stored = {row.case_id: Expected(row.name_latin, row.name_native, row.status) for row in listed}
         assert stored == self.model
+
+    @invariant()
+    def the_audit_trail_is_whole(self) -> None:
+        assert audit.verify(self.signed_in.store) == []
 
     def teardown(self) -> None:
         try:

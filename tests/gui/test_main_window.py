@@ -390,3 +390,31 @@ def test_a_damaged_page_met_opening_a_case_is_said_in_the_banner_too(qtbot, sign
     finally:
         main.close()
         opened.close()
+
+
+def test_a_coordinator_erases_the_open_case_after_typing_its_reference(qtbot, window: MainWindow, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    from caseworker.ui.main_window import EraseCaseDialog
+
+    gone = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Zainab Qasemi")))
+    kept = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Olena Kovalenko")))
+    window.reload_cases()
+    qtbot.waitUntil(lambda: window.case_list.model.rowCount() == 5)
+    window.open_case(gone.id)  # type: ignore[arg-type]
+    assert window.erase_action.isVisible() and window.erase_action.isEnabled()
+
+    dialog = EraseCaseDialog(gone.reference, window)
+    assert not dialog.erase_button.isEnabled()
+    qtbot.keyClicks(dialog.typed, "2026-9")
+    assert not dialog.erase_button.isEnabled()  # a wrong reference erases nothing
+    dialog.typed.setText(gone.reference)
+    assert dialog.erase_button.isEnabled()
+    assert window.erase_case(confirm=lambda reference: False) is False  # cancelled
+    assert cases.get_case(signed_in.store, gone.id).id == gone.id  # type: ignore[arg-type]
+
+    assert window.erase_case(confirm=lambda reference: reference == gone.reference) is True
+    qtbot.waitUntil(lambda: window.case_list.model.rowCount() == 4)
+    listed = {window.case_list.model.view[i].case_id for i in range(4)}
+    assert kept.id in listed and gone.id not in listed
+    assert window.right.currentWidget() is window.nothing_open
+    assert window.statusBar().currentMessage() == f"{gone.reference} was erased."
+    assert not window.erase_action.isEnabled()

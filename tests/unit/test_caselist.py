@@ -116,6 +116,7 @@ _STEPS = st.lists(
         st.tuples(st.just("filter"), _FILTERS),
         st.tuples(st.just("sort"), st.tuples(st.sampled_from(list(Column)), st.booleans())),
         st.tuples(st.just("replace"), _SUMMARIES),
+        st.tuples(st.just("remove"), st.integers(1, 12)),
     ),
     max_size=12,
 )
@@ -137,7 +138,7 @@ def _expected(rows: dict[int, CaseSummary], case_filter: CaseFilter) -> set[int]
 
 
 @given(initial=st.lists(_SUMMARIES, max_size=10, unique_by=lambda s: s.case_id), steps=_STEPS)
-def test_any_sequence_of_filters_sorts_and_saves_shows_what_a_plain_recomputation_shows(
+def test_any_sequence_of_filters_sorts_saves_and_erasures_shows_what_a_plain_recomputation_shows(
     initial: list[CaseSummary], steps: list[tuple[str, object]]
 ) -> None:
     """Narrowing reuses the rows shown before and the filter's strings move with their rows
@@ -153,6 +154,9 @@ def test_any_sequence_of_filters_sorts_and_saves_shows_what_a_plain_recomputatio
         elif kind == "sort":
             column, descending = argument  # type: ignore[misc]
             view.sort(column, descending)
+        elif kind == "remove":
+            view.remove(argument)  # type: ignore[arg-type]
+            rows.pop(argument, None)  # type: ignore[call-overload]
         else:
             view.replace(argument)  # type: ignore[arg-type]
             rows[argument.case_id] = argument  # type: ignore[attr-defined]

@@ -660,3 +660,16 @@ def test_a_damaged_page_met_in_use_stops_writes_and_spoils_no_later_read(signed_
             cases.create_case(opened.store, CaseFile(person=PersonDetails(name_latin="Someone Else")))
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize(
+    ("problem", "said"),
+    [
+        ("*** in database main ***\nPage 20: btreeInitPage() returns error code 11", "page 20 of the file fails its check"),
+        ("Tree 7 page 31 cell 0: invalid page number 9999", "page 31 of the file fails its check"),
+        ("hmac check failed for pgno=50", "page 50 of the file fails its check"),
+        ("database disk image is malformed", "the file's structure fails its check"),
+    ],
+)
+def test_the_reason_for_damage_is_said_in_words_not_sqlites(problem: str, said: str) -> None:
+    assert db.damage_reason(problem) == said

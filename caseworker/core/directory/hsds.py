@@ -27,11 +27,13 @@ import datetime as dt
 import functools
 import io
 import json
+import lzma
 import math
 import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -106,6 +108,7 @@ NOT_A_TABLE = N_("{file}:{row}: {field}: {value} is not a kind of record the dir
 NOT_A_TEXT_FIELD = N_("{file}:{row}: {field}: {value} is not a text field of {table}")
 EXTRA_CELLS = N_("{file}:{row}: the row has {count} cells, more than the {columns} columns of the header")
 BAD_JSON = N_("{file}:{row}: the file is not valid JSON (near column {column})")
+JSON_TOO_DEEP = N_("{file}: the JSON is nested too deeply, or holds a number with too many digits, to be read")
 NOT_SERVICES = N_("{file}:{row}: the file does not hold HSDS services (a list of services, or one service)")
 NO_SUCH_FILE = N_("{file}: there is no such file or folder")
 UNREADABLE = N_("{file}: the file cannot be read")
@@ -389,10 +392,9 @@ def _datetime(f: Field, raw: Any) -> Any:
     if isinstance(raw, str) and _DATE.match(raw[:10]):
         try:
             moment = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            pass
-        else:
             return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+        except (ValueError, OverflowError):  # not a moment, or one out of range in UTC (year 1 or 9999)
+            pass
     raise _Invalid(BAD_DATETIME, value=_shown(raw))
 
 
@@ -419,22 +421,30 @@ def _uri(f: Field, raw: Any) -> Any:
     raise _Invalid(BAD_URI, value=_shown(raw))
 
 
+# What SQLite's INTEGER holds (a signed 64-bit number).
+_INTEGER_RANGE = range(-(2**63), 2**63)
+
+
 def _integer(f: Field, raw: Any) -> Any:
+    number: int | None = None
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    if isinstance(raw, str):
+        number = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        number = int(raw)
+    elif isinstance(raw, str) and len(raw) <= 40:  # longer is no number a directory needs
         if _INTEGER.match(raw):
-            return int(raw)
-        try:
-            number = float(raw)
-        except ValueError:
-            pass
+            number = int(raw)
         else:
-            if number.is_integer():
-                return int(number)
-    raise _Invalid(BAD_WHOLE_NUMBER, value=_shown(raw))
+            try:
+                parsed = float(raw)
+            except ValueError:
+                pass
+            else:
+                if parsed.is_integer():
+                    number = int(parsed)
+    if number is None or number not in _INTEGER_RANGE:
+        raise _Invalid(BAD_WHOLE_NUMBER, value=_shown(raw))
+    return number
 
 
 def _number(f: Field, raw: Any) -> Any:
@@ -582,6 +592,10 @@ def _load_json(data: bytes, name: str, problems: _Problems) -> Any:
             problems.add(name, exc.lineno, NOT_UTF8_FILE)
         else:
             problems.add(name, exc.lineno, BAD_JSON, column=exc.colno)
+        return None
+    except (RecursionError, ValueError):
+        # Thousands of nested lists, or a number of more digits than Python converts (4,300).
+        problems.errors.append(Problem(name, JSON_TOO_DEEP, file=name))
         return None
 
 
@@ -778,7 +792,7 @@ def _zip_files(path: Path, problems: _Problems) -> dict[str, tuple[str, bytes]]:
         for info in members:
             member = info.filename.replace("\\", "/")
             parts = PurePosixPath(member).parts
-            if member.startswith("/") or re.match(r"^[A-Za-z]:", member) or ".." in parts:
+            if not member or member.startswith("/") or re.match(r"^[A-Za-z]:", member) or ".." in parts:
                 problems.errors.append(Problem(name, ZIP_UNSAFE_PATH, file=name, member=info.filename))
                 unsafe = True
         if unsafe:
@@ -808,7 +822,7 @@ def _zip_files(path: Path, problems: _Problems) -> dict[str, tuple[str, bytes]]:
             except RuntimeError:  # encrypted
                 problems.errors.append(Problem(name, ZIP_ENCRYPTED, file=name, member=info.filename))
                 return {}
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error, lzma.LZMAError):
                 problems.errors.append(Problem(name, NOT_A_ZIP, file=name))
                 return {}
             total += len(data)

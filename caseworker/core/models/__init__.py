@@ -1,6 +1,7 @@
 """The case-file schema. Importing this package registers every table on Base.metadata."""
 
 from caseworker.core.models.accounts import Organisation, UserAccount
+from caseworker.core.models.audit import AuditEntry
 from caseworker.core.models.base import Base
 from caseworker.core.models.cases import Case, Goal, Meeting
 from caseworker.core.models.pathways import Pathway, PathwayStep, Referral, ServiceEvent
@@ -16,6 +17,7 @@ from caseworker.core.models.people import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Case",
     "ConsentRecord",

@@ -157,3 +157,31 @@ class ExitResult(StrEnum):
     IN_EDUCATION = "in_education"
     QUALIFICATION = "qualification"
     EMPLOYED = "employed"
+
+
+class AuditAction(StrEnum):
+    """What an audit trail entry records (services.audit)."""
+
+    SIGNED_IN = "signed_in"
+    CASE_VIEWED = "case_viewed"
+    CASE_CREATED = "case_created"
+    CASE_CHANGED = "case_changed"
+    CASE_CLOSED = "case_closed"
+    CASE_REOPENED = "case_reopened"
+    CASE_EXPORTED = "case_exported"  # everything held about the person, for them
+    CASE_ERASED = "case_erased"
+    SENSITIVE_SHOWN = "sensitive_shown"
+    PATHWAY_STARTED = "pathway_started"
+    PATHWAY_STEP = "pathway_step"
+    PATHWAY_CHANGED = "pathway_changed"
+    REFERRAL_MADE = "referral_made"
+    REFERRAL_CHANGED = "referral_changed"
+    DOCUMENT_PRINTED = "document_printed"
+    STATS_EXPORTED = "stats_exported"
+    BACKUP_MADE = "backup_made"
+    USER_ADDED = "user_added"
+    USER_DISABLED = "user_disabled"
+    USER_ENABLED = "user_enabled"
+    ROLE_CHANGED = "role_changed"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_changed"

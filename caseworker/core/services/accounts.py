@@ -6,8 +6,8 @@ import datetime as dt
 import errno
 import functools
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,8 +28,9 @@ from caseworker.core.errors import (
 from caseworker.core.i18n import N_
 from caseworker.core.keys import PASSWORD_MIN_LENGTH, DataKey, KdfParams, KeyRing, RecoveryKey, calibrate_kdf
 from caseworker.core.models import Organisation, UserAccount
-from caseworker.core.models.enums import Role
+from caseworker.core.models.enums import AuditAction, Role
 from caseworker.core.paths import DataDir
+from caseworker.core.services import audit
 from caseworker.core.services.records import OrganisationInfo, UserInfo
 from caseworker.core.throttle import SignInThrottle, TooManyAttempts
 
@@ -249,10 +250,24 @@ def open_with_key(data_dir: DataDir, key: DataKey, username: str) -> SignedIn:
                 raise VolunteersDoNotSignIn()
             user = _user_info(account)
             org = _organisation_info(organisation)
+        _record_sign_in(store, user)
     except BaseException:
         store.dispose()
         raise
     return SignedIn(data_dir, store, key, user, org, str(backup) if backup else None)
+
+
+def _record_sign_in(store: CasesStore, user: UserInfo) -> None:
+    """The trail notes each opening of the case files. A damaged page met here is not a reason
+    to keep the person from what can still be read (and restored): the store is marked damaged
+    instead, takes no more writes, and the main window says so."""
+    if store.read_only:
+        return
+    try:
+        with store.write() as session:
+            audit.record(session, user, AuditAction.SIGNED_IN)
+    except DamagedStore:
+        pass
 
 
 def _backup_before_migration(data_dir: DataDir, key: DataKey, revision: str) -> Path:
@@ -391,6 +406,7 @@ def add_user(
         session.add(account)
         session.flush()
         user = _user_info(account)
+        audit.record(session, signed_in.user, AuditAction.USER_ADDED, subject=username, detail=role.value)
         # The ring is written inside the transaction: if it fails, the account is rolled back.
         ring = load_key_ring(signed_in.data_dir)
         if role is Role.VOLUNTEER or password is None:
@@ -454,6 +470,7 @@ def disable_user(signed_in: SignedIn, username: str) -> UserInfo:
             raise NotYourself()
         account.active = False
         user = _user_info(account)
+        audit.record(session, signed_in.user, AuditAction.USER_DISABLED, subject=username)
     # After the account is disabled: a failure here leaves a disabled account that still has its
     # copy, never an enabled one without it.
     ring = load_key_ring(signed_in.data_dir)
@@ -484,6 +501,7 @@ def enable_user(
         _acting_coordinator(session, signed_in)
         account = _account(session, username)
         account.active = True
+        audit.record(session, signed_in.user, AuditAction.USER_ENABLED, subject=username)
         return _user_info(account)
 
 
@@ -518,6 +536,7 @@ def change_role(
             ring.set_password(username, new_password, signed_in.key, _kdf_or_calibrated(kdf))
         account.role = role
         session.flush()
+        audit.record(session, signed_in.user, AuditAction.ROLE_CHANGED, subject=username, detail=role.value)
         # Written inside the transaction: if the ring cannot be saved, the role stays as it was.
         ring.save(signed_in.data_dir.keyring)
         return _user_info(account)
@@ -529,15 +548,17 @@ def reset_password(signed_in: SignedIn, username: str, new_password: str, *, kdf
     problems = new_password_problems(new_password)
     if problems:
         raise ValidationFailed(problems)
-    with signed_in.store.read() as session:
+    with signed_in.store.write() as session:
         _acting_coordinator(session, signed_in)
         account = _account(session, username)
         if account.role is Role.VOLUNTEER:
             raise VolunteerHasNoPassword(name=username)
         user = _user_info(account)
-    ring = load_key_ring(signed_in.data_dir)
-    ring.set_password(username, new_password, signed_in.key, _kdf_or_calibrated(kdf))
-    ring.save(signed_in.data_dir.keyring)
+        audit.record(session, signed_in.user, AuditAction.PASSWORD_RESET, subject=username)
+        # Inside the transaction: the entry stays only if the new password does.
+        ring = load_key_ring(signed_in.data_dir)
+        ring.set_password(username, new_password, signed_in.key, _kdf_or_calibrated(kdf))
+        ring.save(signed_in.data_dir.keyring)
     return user
 
 
@@ -569,5 +590,8 @@ def change_password(
         # A ring from another data folder: never wrap this folder's key under it.
         raise WrongPassword()
     throttle.succeeded()
-    ring.set_password(username, new_password, signed_in.key, _kdf_or_calibrated(kdf))
-    ring.save(signed_in.data_dir.keyring)
+    with signed_in.store.write() as session:
+        audit.record(session, signed_in.user, AuditAction.PASSWORD_CHANGED, subject=username)
+        # Inside the transaction: the entry stays only if the new password does.
+        ring.set_password(username, new_password, signed_in.key, _kdf_or_calibrated(kdf))
+        ring.save(signed_in.data_dir.keyring)

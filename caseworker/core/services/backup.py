@@ -72,7 +72,9 @@ from caseworker.core.errors import (
 from caseworker.core.files import sync_folder, translate_os_error
 from caseworker.core.i18n import N_, _, fill
 from caseworker.core.keys import RFC9106_LOW_MEMORY, DataKey, KdfParams, KeyRing, KeyRingDamaged, RecoveryKey
+from caseworker.core.models.enums import AuditAction
 from caseworker.core.paths import DataDir
+from caseworker.core.services import audit
 
 if TYPE_CHECKING:
     from caseworker.core.services.accounts import SignedIn
@@ -203,7 +205,9 @@ def create_backup(signed_in: SignedIn, out: Path, *, progress: Progress | None =
     ``progress(done, total)`` is called as the file is written; returning False cancels, and
     BackupCancelled is raised with no file left behind. A damaged store raises StoreNotBackedUp.
     """
-    return _make_backup(signed_in.data_dir.root, signed_in.key, Path(out), progress=progress, clock=clock)
+    info = _make_backup(signed_in.data_dir.root, signed_in.key, Path(out), progress=progress, clock=clock)
+    audit.note(signed_in.store, signed_in.user, AuditAction.BACKUP_MADE, subject=info.path.name)
+    return info
 
 
 def automatic_backup(signed_in: SignedIn, keep: int = KEEP_AUTOMATIC, *, clock: Clock = _utc_now) -> Path:

@@ -201,6 +201,17 @@ class CaseListView:
         self._keys.clear()
         self._resort()
 
+    def remove(self, case_id: int) -> None:
+        """Take an erased case out of the list; order and filter stay."""
+        index = next((i for i, row in enumerate(self._rows) if row[ID] == case_id), None)
+        if index is None:
+            return
+        del self._sorted_haystack[self._sorted.index(index)]
+        del self._rows[index]
+        self._sorted = [i - (i > index) for i in self._sorted if i != index]
+        self._keys.clear()
+        self._refilter(narrowing=False)
+
     def _order(self) -> list[int]:
         keys = self._keys.get(self._sort_column)
         if keys is None:

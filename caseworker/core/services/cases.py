@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseworker.core.dates import PartialDate
-from caseworker.core.errors import ChangedElsewhere, NotFound, Problem, ValidationFailed
+from caseworker.core.errors import BadInput, ChangedElsewhere, NotFound, Problem, ValidationFailed
 from caseworker.core.i18n import N_
 from caseworker.core.models import (
     Case,
@@ -30,8 +31,9 @@ from caseworker.core.models import (
     WorkExperience,
 )
 from caseworker.core.models.cases import LEFT_RESULT_COLUMNS
-from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
+from caseworker.core.models.enums import AuditAction, CaseStatus, ClosureReason, Role
 from caseworker.core.reference import country_codes, is_isco_code, language_codes
+from caseworker.core.services import audit
 from caseworker.core.services.caselist import ListRow, summary_of_row
 from caseworker.core.services.records import (
     CaseFile,
@@ -282,7 +284,7 @@ def _next_reference(session: Session, year: int) -> str:
 # --- use cases -------------------------------------------------------------------------------
 
 
-def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) -> CaseFile:
+def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now, user: UserInfo | None = None) -> CaseFile:
     """Store a new person and their case; returns it as stored, with its id and reference."""
     now, today = clock(), local_today(clock)
     record = _with_defaults(record, today)
@@ -295,7 +297,12 @@ def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now) 
         _apply(case, record, now, today)
         session.add(case)
         session.flush()
+        audit.record(session, user, AuditAction.CASE_CREATED, case_id=case.id, case_reference=case.reference, at=now)
         return _to_record(case)
+
+
+class ErasureByCoordinators(BadInput):
+    template = N_("Only a coordinator can erase a case file.")
 
 
 def _with_defaults(record: CaseFile, today: dt.date) -> CaseFile:
@@ -316,17 +323,63 @@ def may_open(user: UserInfo, assigned_to: int | None) -> bool:
 
 def get_case(store: CasesStore, case_id: int, *, user: UserInfo | None = None) -> CaseFile:
     """One case file. With ``user``, a case they may not open is NotFound, as if it were not there.
-    (Without it, no check: for callers that act for the organisation, such as backups and tests.)"""
+    (Without it, no check: for callers that act for the organisation, such as backups and tests.)
+    Leaves no trace in the audit trail: ``view_case`` is what a person's opening of a case calls."""
     with store.read() as session:
-        case = session.get(Case, case_id)
-        if case is None or (user is not None and not may_open(user, case.assigned_to)):
-            raise NotFound()
+        return _to_record(_case_for(session, case_id, user))
+
+
+def view_case(store: CasesStore, case_id: int, *, user: UserInfo, clock: Clock = utc_now) -> CaseFile:
+    """One case file, opened by ``user`` to read: the audit trail records that they viewed it.
+
+    A store that takes no writes (damaged, or in a read-only folder) is still read, without the
+    entry: refusing to show what can be read would not protect anyone."""
+    if store.read_only or store.damaged is not None:
+        return get_case(store, case_id, user=user)
+    with store.write() as session:
+        case = _case_for(session, case_id, user)
+        audit.record(session, user, AuditAction.CASE_VIEWED, case_id=case.id, case_reference=case.reference, at=clock())
         return _to_record(case)
+
+
+def _case_for(session: Session, case_id: int, user: UserInfo | None) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or (user is not None and not may_open(user, case.assigned_to)):
+        raise NotFound()
+    return case
+
+
+#: The sections of a case file as the audit trail names what a save changed: never the values.
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "case": ("status", "assigned_to", "opened_on", "closed_on", "closure_reason", "closure_note"),
+    "participation": ("entered_on", "entry_labour_status", "left_on", "left_results"),
+    "person": ("person",),
+    "languages": ("languages",),
+    "legal_status": ("legal_statuses",),
+    "education": ("education",),
+    "qualifications": ("qualifications",),
+    "experience": ("experience",),
+    "goals": ("goals",),
+    "meetings": ("meetings",),
+    "consent": ("consents",),
+}
+
+
+def changed_sections(before: CaseFile, after: CaseFile) -> list[str]:
+    """The names of the sections whose values differ (keys of _SECTIONS, in that order)."""
+    return [
+        section for section, names in _SECTIONS.items()
+        if any(getattr(before, name) != getattr(after, name) for name in names)
+    ]
 
 
 def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now, user: UserInfo | None = None) -> CaseFile:
     """Save an edited case file in one transaction. Refused if someone saved it since it was read,
     and, with ``user``, if it is not theirs to open (they may hand it over to someone else)."""
+    return _save(store, record, clock, user, AuditAction.CASE_CHANGED)
+
+
+def _save(store: CasesStore, record: CaseFile, clock: Clock, user: UserInfo | None, action: AuditAction) -> CaseFile:
     if record.id is None:
         raise NotFound()
     now, today = clock(), local_today(clock)
@@ -335,17 +388,19 @@ def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now, us
         raise ValidationFailed(problems)
     try:
         with store.write() as session:
-            case = session.get(Case, record.id)
-            if case is None or (user is not None and not may_open(user, case.assigned_to)):
-                raise NotFound()
+            case = _case_for(session, record.id, user)
             if case.version != record.version:
                 raise ChangedElsewhere()
+            before = _to_record(case)
             _apply(case, record, now, today)
             # Every save moves the version, even one that changes only child rows, so a later
             # save from an older copy is always refused.
             flag_modified(case, "updated_at")
             session.flush()
-            return _to_record(case)
+            saved = _to_record(case)
+            audit.record(session, user, action, case_id=case.id, case_reference=case.reference,
+                         detail=audit.sections(changed_sections(before, saved)), at=now)
+            return saved
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
 
@@ -362,7 +417,7 @@ def close_case(
 
     today = local_today(clock)
     closed = replace(record, status=CaseStatus.CLOSED, closure_reason=reason, closure_note=note, closed_on=today)
-    return save_case(store, closed, clock=clock, user=user)
+    return _save(store, closed, clock, user, AuditAction.CASE_CLOSED)
 
 
 def reopen_case(
@@ -370,7 +425,58 @@ def reopen_case(
 ) -> CaseFile:
 
     reopened = replace(record, status=CaseStatus.OPEN, closure_reason=None, closure_note="", closed_on=None)
-    return save_case(store, reopened, clock=clock, user=user)
+    return _save(store, reopened, clock, user, AuditAction.CASE_REOPENED)
+
+
+def erase_case(store: CasesStore, case_id: int, *, user: UserInfo, clock: Clock = utc_now) -> str:
+    """Erase a person and their case file for good (the right to erasure); a coordinator's act.
+
+    Every row about them goes in one transaction: the person, their case file and everything in
+    it, their pathways, referrals and the service events counted in statistics (past reports
+    made again will no longer count them). SQLite overwrites what is deleted with zeros
+    (secure_delete), and the write-ahead log is folded into the file and emptied afterwards, so
+    that no page of either still holds it. The audit trail keeps a tombstone: that the case, by
+    its reference, was erased, by whom and when; its earlier entries name no one. Returns the
+    reference. Backups made before hold the person until they are replaced.
+    """
+    if user.role is not Role.COORDINATOR:
+        raise ErasureByCoordinators()
+    with store.write() as session:
+        case = _case_for(session, case_id, user)
+        reference, person_id = case.reference, case.person_id
+        session.expunge_all()
+        # The person's row carries every other row with it (ON DELETE CASCADE, foreign keys on).
+        session.execute(delete(Person).where(Person.id == person_id))
+        audit.record(session, user, AuditAction.CASE_ERASED, case_id=case_id, case_reference=reference, at=clock())
+    store.fold_write_ahead_log()
+    return reference
+
+
+#: How long a closed case is kept before it is listed for review and erasure, by default.
+RETENTION_MONTHS = 24
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier (the month's last day where it has fewer days)."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def due_for_review(
+    store: CasesStore, user: UserInfo, *, months: int = RETENTION_MONTHS, today: dt.date | None = None
+) -> list[tuple[CaseSummary, dt.date]]:
+    """The cases closed ``months`` or more months ago, with the day each was closed, longest
+    closed first: kept no longer than needed, a coordinator reviews them and erases those the
+    organisation need not keep."""
+    if user.role is not Role.COORDINATOR:
+        raise ErasureByCoordinators()
+    cutoff = months_before(today or dt.date.today(), months)
+    with store.read() as session:
+        closed = dict(session.execute(
+            select(Case.id, Case.closed_on).where(Case.status == CaseStatus.CLOSED, Case.closed_on <= cutoff)
+        ).all())
+    due = [(s, closed[s.case_id]) for s in case_summaries(store, user) if s.case_id in closed]
+    return sorted(due, key=lambda pair: (pair[1], pair[0].reference))
 
 
 def case_list_rows(store: CasesStore, user: UserInfo) -> list[ListRow]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from caseworker.core.db import CasesStore, current_revision, integrity_problems, known_revisions
+from caseworker.core.db import CasesStore, current_revision, exec_sql, integrity_problems, known_revisions
 from caseworker.core.errors import CaseworkerError, NotSetUp
 from caseworker.core.i18n import N_, _
 from caseworker.core.keys import KeyRing
 from caseworker.core.paths import DataDir
+from caseworker.core.services import audit
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SQLCIPHER_PAGE_SIZE = 4096
@@ -109,6 +110,7 @@ def _check_cases_inside(data_dir: DataDir, ring: KeyRing, user: str, password: s
             report.damaged("cases.db", N_("written by a newer version of Caseworker"))
             return
         problems = integrity_problems(store)
+        trail = [] if problems else _audit_trail_problems(store)
     except CaseworkerError:
         report.damaged("cases.db", N_("damaged: it cannot be decrypted with its key"))
         return
@@ -119,8 +121,17 @@ def _check_cases_inside(data_dir: DataDir, ring: KeyRing, user: str, password: s
         store.dispose()
     if problems:
         report.damaged("cases.db", N_("damaged: {reason}"), reason=problems[0])
-    else:
-        report.ok("cases.db", N_("ok (checked inside)"))
+        return
+    report.ok("cases.db", N_("ok (checked inside)"))
+    for problem in trail:
+        report.damaged("cases.db", problem.template, entry=problem.entry)
+    if not trail:
+        report.ok("cases.db", N_("audit trail whole"))
+
+
+def _audit_trail_problems(store: CasesStore) -> list[audit.ChainProblem]:
+    tables = {row[0] for row in exec_sql(store, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return audit.verify(store) if "audit_entry" in tables else []  # older files have no trail yet
 
 
 def _check_directory(data_dir: DataDir, report: CheckReport) -> None:

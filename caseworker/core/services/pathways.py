@@ -23,6 +23,7 @@ from caseworker.core.errors import BadInput, ChangedElsewhere, NotFound, Problem
 from caseworker.core.i18n import N_
 from caseworker.core.models import Case, ConsentRecord, Meeting, Pathway, PathwayStep, Referral, ServiceEvent
 from caseworker.core.models.enums import (
+    AuditAction,
     ConsentScope,
     EventKind,
     PathwayStatus,
@@ -31,6 +32,7 @@ from caseworker.core.models.enums import (
     StepStatus,
 )
 from caseworker.core.pathways.templates import PathwayTemplate
+from caseworker.core.services import audit
 from caseworker.core.services.records import UserInfo
 
 # The order a referral moves in; each status has the date it was reached.
@@ -188,7 +190,7 @@ def start_pathway(
 ) -> PathwayInfo:
     """Start a pathway from a template: every step is listed, the first one starts now."""
     with store.write() as session:
-        _case(session, case_id, user)
+        case = _case(session, case_id, user)
         pathway = Pathway(
             case_id=case_id,
             template_id=template.id,
@@ -217,6 +219,7 @@ def start_pathway(
         session.add(pathway)
         session.flush()
         _event(session, case_id, EventKind.PATHWAY_STARTED, pathway.category, on, user, pathway_id=pathway.id)
+        _audit(session, case, user, AuditAction.PATHWAY_STARTED, detail=template.id)
         return _pathway_info(pathway)
 
 
@@ -241,7 +244,7 @@ def record_step(
         if step is None:
             raise NotFound()
         pathway = step.pathway
-        _case(session, pathway.case_id, user)
+        case = _case(session, pathway.case_id, user)
         if pathway.status is not PathwayStatus.ACTIVE:
             raise PathwayEnded()
         problems = []
@@ -267,6 +270,7 @@ def record_step(
         if not skipped:
             category = _step_category(template, step.step_key) or pathway.category
             _event(session, pathway.case_id, EventKind.STEP_DONE, category, done_on, user, pathway_id=pathway.id)
+        _audit(session, case, user, AuditAction.PATHWAY_STEP, detail=f"{pathway.template_id}:{step.step_key}:{step.status.value}")
         return _pathway_info(pathway)
 
 
@@ -308,7 +312,7 @@ def _set_pathway(
             pathway = session.get(Pathway, pathway_id)
             if pathway is None:
                 raise NotFound()
-            _case(session, pathway.case_id, user)
+            case = _case(session, pathway.case_id, user)
             if pathway.version != version:
                 raise ChangedElsewhere()
             if on is not None and on < pathway.started_on:
@@ -322,6 +326,7 @@ def _set_pathway(
             if ending and on is not None:
                 kind = EventKind.PATHWAY_COMPLETED if status is PathwayStatus.COMPLETED else EventKind.PATHWAY_DROPPED
                 _event(session, pathway.case_id, kind, pathway.category, on, user, pathway_id=pathway.id)
+            _audit(session, case, user, AuditAction.PATHWAY_CHANGED, detail=f"{pathway.template_id}:{status.value}")
             return _pathway_info(pathway)
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
@@ -378,6 +383,7 @@ def refer(
         session.add(referral)
         session.flush()
         _event(session, case_id, EventKind.REFERRAL_MADE, category, on, user, referral_id=referral.id)
+        _audit(session, case, user, AuditAction.REFERRAL_MADE, subject=service.name)
         return _referral_info(referral)
 
 
@@ -402,7 +408,7 @@ def update_referral(
             referral = session.get(Referral, referral_id)
             if referral is None:
                 raise NotFound()
-            _case(session, referral.case_id, user)
+            case = _case(session, referral.case_id, user)
             if referral.version != version:
                 raise ChangedElsewhere()
             problems = []
@@ -432,6 +438,8 @@ def update_referral(
                     session, referral.case_id, EventKind.REFERRAL_OUTCOME, referral.category, on, user,
                     referral_id=referral.id, outcome=outcome.value,
                 )
+            detail = f"{status.value}:{outcome.value}" if status is ReferralStatus.OUTCOME and outcome else status.value
+            _audit(session, case, user, AuditAction.REFERRAL_CHANGED, subject=referral.service_name, detail=detail)
             return _referral_info(referral)
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
@@ -442,6 +450,10 @@ def update_referral(
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _audit(session: Session, case: Case, user: UserInfo | None, action: AuditAction, *, subject: str = "", detail: str = "") -> None:
+    audit.record(session, user, action, case_id=case.id, case_reference=case.reference, subject=subject, detail=detail)
 
 
 def _case(session: Session, case_id: int, user: UserInfo | None) -> Case:

@@ -10,7 +10,8 @@ import datetime as dt
 
 from caseworker.core.errors import BadInput
 from caseworker.core.i18n import N_
-from caseworker.core.models.enums import Role
+from caseworker.core.models.enums import AuditAction, Role
+from caseworker.core.services import audit
 from caseworker.core.services.accounts import CoordinatorsOnly, SignedIn
 from caseworker.core.stats.compute import REPORTS
 from caseworker.core.stats.model import DEFAULT_MIN_CELL, LOWEST_MIN_CELL, Period, Report, ReportKind
@@ -40,4 +41,7 @@ def make_report(
     today = today or dt.date.today()
     period = labelled(period)
     raw = REPORTS[kind](signed_in.store, period, today, signed_in.organisation.host_language)
-    return protect(raw, min_cell, created_on=today)
+    report = protect(raw, min_cell, created_on=today)
+    audit.note(signed_in.store, signed_in.user, AuditAction.STATS_EXPORTED, subject=kind.value,
+               detail=f"{period.start.isoformat()}..{period.end.isoformat()}")
+    return report
