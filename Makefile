@@ -21,14 +21,15 @@ test: $(VENV)/.test catalogs
 bench: $(VENV)/.test catalogs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks -p no:randomly -s $(PYTEST_ARGS)
 
-# The long runs: each crash test kills its process KILLS times (10 in `make test`), each backup fuzz
-# test tries FUZZ files (150 in `make test`), the model-based test runs STATEFUL sequences of twelve
-# steps (8 in `make test`); the counts are printed at the end of each test.
+# The long runs: each crash test kills its process KILLS times (10 in `make test`), each backup and
+# directory-import fuzz test tries FUZZ files (150 in `make test`; the field-by-field HSDS test a
+# third of that), the model-based test runs STATEFUL sequences of twelve steps (8 in `make test`);
+# the counts are printed at the end of each test.
 stress: $(VENV)/.test catalogs
 	CASEWORKER_KILLS=$(or $(KILLS),200) CASEWORKER_FUZZ_EXAMPLES=$(or $(FUZZ),2000) \
 		CASEWORKER_STATEFUL_EXAMPLES=$(or $(STATEFUL),200) QT_QPA_PLATFORM=offscreen \
 		$(BIN)/python -m pytest tests/e2e/test_crash_safety.py tests/unit/test_backup.py tests/e2e/test_state_machine.py \
-		-k "kill or only_backup_errors or match_the_model" \
+		tests/unit/test_hsds_fuzz.py -k "kill or only_backup_errors or only_the_validation_error or match_the_model" \
 		-p no:randomly -s --timeout=7200 --hypothesis-show-statistics $(PYTEST_ARGS)
 
 demo: $(VENV)/.app catalogs

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.core.i18n import N_, _, fill, format_datetime, format_number, is_right_to_left, isolate, ngettext
 from caseworker.core.labels import label
-from caseworker.core.models.enums import AuditAction
+from caseworker.core.models.enums import AuditAction, Role
 from caseworker.core.services import audit
 from caseworker.core.services.accounts import SignedIn
 from caseworker.ui.start import error_text
@@ -97,7 +97,10 @@ def detail_text(row: audit.AuditRow) -> str:
     if row.action in (AuditAction.CASE_CHANGED, AuditAction.CASE_CLOSED, AuditAction.CASE_REOPENED):
         names = dict.fromkeys(_(_SECTIONS[part]) for part in row.detail.split(",") if part in _SECTIONS)
         return ", ".join(names)
-    parts = [_own(part) for part in (row.subject, row.detail.replace(":", " · ")) if part]
+    detail = row.detail.replace(":", " · ")
+    if row.action in (AuditAction.USER_ADDED, AuditAction.ROLE_CHANGED) and row.detail in Role._value2member_map_:
+        detail = label(Role(row.detail))
+    parts = [_own(part) for part in (row.subject, detail) if part]
     return " — ".join(parts)
 
 
