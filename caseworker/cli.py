@@ -475,7 +475,13 @@ def _backup_key(args: argparse.Namespace, path: Path, stdin: TextIO) -> Any:
         if getattr(args, "password_stdin", False):
             raise BadInput(N_("Give the password or the recovery key, not both."))
         return backup.unlock_backup_with_recovery(path, RecoveryKey.parse(stdin.readline()))
-    return backup.unlock_backup_key(path, _required_user(args), _read_password(args, stdin))
+    from caseworker.core.throttle import SignInThrottle
+
+    # The data folder's brake on guessing, where there is a data folder (a backup is also opened
+    # on a laptop where nothing is set up yet).
+    data_dir = DataDir.at(args.data_dir)
+    throttle = SignInThrottle(data_dir) if data_dir.root.is_dir() else None
+    return backup.unlock_backup_key(path, _required_user(args), _read_password(args, stdin), throttle=throttle)
 
 
 def _print_backup(info: Any, stdout: TextIO) -> None:

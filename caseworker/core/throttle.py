@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from caseworker.core.errors import BadInput, CaseworkerError
+from caseworker.core.errors import BadInput, CaseworkerError, WrongPassword
 from caseworker.core.files import write_atomically
 from caseworker.core.i18n import fill, ngettext
 from caseworker.core.paths import DataDir
@@ -32,6 +33,7 @@ MAX_FILE_BYTES = 4096
 FORMAT = 1
 
 log = logging.getLogger("caseworker")
+T = TypeVar("T")
 
 
 class TooManyAttempts(BadInput):
@@ -147,3 +149,20 @@ class SignInThrottle:
             # A folder that cannot be written cannot be signed in to either (sign-in says so);
             # the person should hear about that, not about this file.
             log.warning("the sign-in throttle file cannot be written")
+
+
+def tried_under(throttle: SignInThrottle, attempt: Callable[[], T]) -> T:
+    """A password tried anywhere but the sign-in window (the command line's check, a backup
+    opened to restore or verify it) under the same brake: refused while the throttle says wait,
+    counted when wrong, the count cleared when right. Otherwise each would be a side door for
+    trying passwords at a shared laptop."""
+    wait = throttle.wait_seconds()
+    if wait:
+        raise TooManyAttempts(seconds=wait)
+    try:
+        result = attempt()
+    except WrongPassword:
+        throttle.failed()
+        raise
+    throttle.succeeded()
+    return result

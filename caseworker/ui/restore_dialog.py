@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from caseworker.core.i18n import _, fill, isolate
 from caseworker.core.keys import KdfParams, RecoveryKey
 from caseworker.core.paths import DataDir
+from caseworker.core.throttle import SignInThrottle
 from caseworker.ui.progress import ProgressRun
 from caseworker.ui.start import BusyDialog
 
@@ -183,8 +184,10 @@ class RestoreDialog(BusyDialog):
                 return
             kdf = self._kdf
 
+            throttle = SignInThrottle(self._data_dir)
+
             def unlock() -> Any:
-                return backup.unlock_backup_key(path, username, password, **({"kdf": kdf} if kdf else {}))
+                return backup.unlock_backup_key(path, username, password, throttle=throttle, **({"kdf": kdf} if kdf else {}))
 
         def opened() -> tuple[Any, Any]:
             key = unlock()

@@ -14,6 +14,7 @@ from caseworker.app import CaseworkerApp
 from caseworker.core.paths import DataDir
 from caseworker.core.services import accounts, backup, cases
 from caseworker.core.services.records import CaseFile, PersonDetails
+from caseworker.core.throttle import SignInThrottle
 from caseworker.ui.restore_dialog import RestoreDialog
 from caseworker.ui.start import FirstRunDialog, LoginDialog
 from tests.conftest import CHEAP_KDF, PASSWORD
@@ -71,6 +72,8 @@ def test_a_wrong_password_opens_nothing_and_restores_nothing(qtbot, signed_in: a
     _open(qtbot, dialog, backed_up, password="not the password")
     assert dialog.message.text() and not dialog.facts.text()
     assert not dialog.restore_button.isEnabled()
+    # Counted with the sign-in window's tries: the dialog is no side door for guessing.
+    assert SignInThrottle(signed_in.data_dir).failures() == 1
     assert len(_names(signed_in.data_dir)) == 3
 
 

@@ -223,3 +223,36 @@ def test_the_trail_is_filtered(traced: accounts.SignedIn) -> None:
     assert audit.entries(traced.store, audit.AuditFilter(until=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))) == []
     assert [r.id for r in audit.entries(traced.store, limit=2)] == [5, 4]  # newest first
     assert audit.actors(traced.store) == ["coordinator"]
+
+
+# --- passwords tried outside the sign-in window ----------------------------------------------------
+
+
+def test_the_commands_check_counts_wrong_passwords_with_the_sign_in(traced: accounts.SignedIn) -> None:
+    from caseworker.core.errors import WrongPassword
+    from caseworker.core.throttle import FREE_ATTEMPTS, TooManyAttempts
+
+    data_dir = traced.data_dir
+    traced.close()
+    for _ in range(FREE_ATTEMPTS):
+        with pytest.raises(WrongPassword):
+            check.check_data_dir(data_dir, user="coordinator", password="not my password")
+    with pytest.raises(TooManyAttempts):  # even the right one waits now
+        check.check_data_dir(data_dir, user="coordinator", password=PASSWORD)
+    with pytest.raises(TooManyAttempts):  # and the sign-in window counts the same tries
+        accounts.sign_in(data_dir, "coordinator", PASSWORD, CHEAP_KDF)
+
+
+def test_opening_a_backup_counts_wrong_passwords_with_the_sign_in(traced: accounts.SignedIn, tmp_path: Path) -> None:
+    from caseworker.core.errors import WrongPassword
+    from caseworker.core.throttle import FREE_ATTEMPTS, SignInThrottle, TooManyAttempts
+
+    made = backup.create_backup(traced, tmp_path / "b.cwbackup")
+    throttle = SignInThrottle(traced.data_dir)
+    assert backup.unlock_backup_key(made.path, "coordinator", PASSWORD, kdf=CHEAP_KDF, throttle=throttle).raw() == traced.key.raw()
+    for _ in range(FREE_ATTEMPTS):
+        with pytest.raises(WrongPassword):
+            backup.unlock_backup_key(made.path, "coordinator", "not my password", kdf=CHEAP_KDF, throttle=throttle)
+    with pytest.raises(TooManyAttempts):
+        backup.unlock_backup_key(made.path, "coordinator", PASSWORD, kdf=CHEAP_KDF, throttle=throttle)
+    assert throttle.failures() == FREE_ATTEMPTS

@@ -75,6 +75,7 @@ from caseworker.core.keys import RFC9106_LOW_MEMORY, DataKey, KdfParams, KeyRing
 from caseworker.core.models.enums import AuditAction
 from caseworker.core.paths import DataDir
 from caseworker.core.services import audit
+from caseworker.core.throttle import SignInThrottle, tried_under
 
 if TYPE_CHECKING:
     from caseworker.core.services.accounts import SignedIn
@@ -667,11 +668,18 @@ def _key_ring(path: Path, document: Any) -> KeyRing:
     return ring
 
 
-def unlock_backup_key(path: Path, username: str, password: str, *, kdf: KdfParams = RFC9106_LOW_MEMORY) -> DataKey:
+def unlock_backup_key(
+    path: Path, username: str, password: str, *, kdf: KdfParams = RFC9106_LOW_MEMORY, throttle: SignInThrottle | None = None
+) -> DataKey:
     """The data key from the key ring in the backup's header (WrongPassword if it does not open):
-    a backup can be verified or restored where no data folder is set up."""
+    a backup can be verified or restored where no data folder is set up. ``throttle``, the data
+    folder's, brakes password guessing here as at the sign-in window."""
     header = _header_only(path)
-    key = _key_ring(Path(path), header.key_ring).unlock(username, password, kdf)
+    ring = _key_ring(Path(path), header.key_ring)
+    if throttle is None:
+        key = ring.unlock(username, password, kdf)
+    else:
+        key = tried_under(throttle, lambda: ring.unlock(username, password, kdf))
     if not header.opens_with(key):
         raise BackupDamaged(file=str(path))
     return key

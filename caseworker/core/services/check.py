@@ -15,6 +15,7 @@ from caseworker.core.i18n import N_, _
 from caseworker.core.keys import KeyRing
 from caseworker.core.paths import DataDir
 from caseworker.core.services import audit
+from caseworker.core.throttle import SignInThrottle, tried_under
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SQLCIPHER_PAGE_SIZE = 4096
@@ -97,7 +98,8 @@ def _check_cases_outside(data_dir: DataDir, report: CheckReport) -> bool:
 def _check_cases_inside(data_dir: DataDir, ring: KeyRing, user: str, password: str, report: CheckReport) -> None:
     from caseworker.core.keys import RFC9106_LOW_MEMORY
 
-    key = ring.unlock(user, password, RFC9106_LOW_MEMORY)  # WrongPassword goes up: exit 3
+    # WrongPassword goes up (exit 3), TooManyAttempts too (exit 2): the check is no side door.
+    key = tried_under(SignInThrottle(data_dir), lambda: ring.unlock(user, password, RFC9106_LOW_MEMORY))
     try:
         store = CasesStore.open(data_dir.cases_db, key, read_only=True)
     except CaseworkerError:
