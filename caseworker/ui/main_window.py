@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker import APP_NAME, __version__
-from caseworker.core.db import damage_reason, quick_problems
+from caseworker.core.db import damage_reason, integrity_problems, quick_problems
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import CaseworkerError, ValidationFailed
 from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, format_date, menu_name, ngettext
@@ -308,6 +308,47 @@ class MainWindow(QMainWindow):
         # beside it would feel).
         self._idle_poll.start()
 
+    def check_store(self, said: Callable[[str, bool], None] | None = None) -> Task:
+        """The full check on demand: every page decrypted and checked, every index compared with
+        its table, every reference followed, and the audit trail's chain, off the GUI thread.
+        ``said(text, sound)`` stands in for the message box in tests."""
+        store = self._signed_in.store
+        self.check_action.setEnabled(False)
+        self.statusBar().showMessage(_("Checking every page of the case files…"))
+
+        def checked() -> tuple[list[str], list[str]]:
+            problems = integrity_problems(store)
+            return problems, [] if problems else [problem.message for problem in audit.verify(store)]
+
+        def done(result: tuple[list[str], list[str]]) -> None:
+            self.check_action.setEnabled(True)
+            self.statusBar().clearMessage()
+            problems, trail = result
+            if problems:
+                store.damaged = problems[0]
+                self._show_damage()
+                text, sound = self.damage_text.text(), False
+            elif trail:
+                text, sound = _("The case files are sound, but the audit trail is not whole:") + "\n" + "\n".join(trail), False
+            else:
+                text, sound = _("The case files are sound: every page and index was checked, and the audit trail is whole."), True
+            if said is not None:
+                said(text, sound)
+            elif sound:
+                QMessageBox.information(self, APP_NAME, text)
+            else:
+                QMessageBox.warning(self, APP_NAME, text)
+
+        def failed(error: BaseException) -> None:
+            self.check_action.setEnabled(True)
+            self.statusBar().clearMessage()
+            self._show_error(error)
+
+        self._full_check = Task(checked, self)
+        self._full_check.done.connect(done)
+        self._full_check.failed.connect(failed)
+        return self._full_check.start()
+
     def _check_store_when_idle(self) -> None:
         if self._idle_seconds() < IDLE_BEFORE_CHECK_S:
             return
@@ -422,6 +463,15 @@ class MainWindow(QMainWindow):
         self.restore_action.setObjectName("restoreBackup")
         self.restore_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
         self.restore_action.triggered.connect(self.restoreRequested)
+        self.check_action = QAction(self)
+        self.check_action.setObjectName("checkStore")
+        self.check_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.check_action.triggered.connect(lambda: self.check_store())
+        # What a person may ask for (access, erasure) is a coordinator's to give.
+        self.access_action = QAction(self)
+        self.access_action.setObjectName("exportEverything")
+        self.access_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        self.access_action.triggered.connect(lambda: self.export_everything())
         # Erasing a person (the right to erasure) is a coordinator's decision.
         self.erase_action = QAction(self)
         self.erase_action.setObjectName("eraseCase")
@@ -450,6 +500,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.close_case_action)
         self.file_menu.addAction(self.reopen_action)
+        self.file_menu.addAction(self.access_action)
         self.file_menu.addAction(self.erase_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.cv_action)
@@ -465,6 +516,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.backup_action)
         self.view_menu.addAction(self.verify_backup_action)
+        self.view_menu.addAction(self.check_action)
         self.view_menu.addAction(self.restore_action)
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions: dict[str, QAction] = {}
@@ -491,12 +543,14 @@ class MainWindow(QMainWindow):
         self.reopen_action.setText(_("&Reopen case"))
         self.cv_action.setText(_("C&V draft…"))
         self.erase_action.setText(_("&Erase case…"))
+        self.access_action.setText(_("Everything held about the &person…"))
         self.users_action.setText(_("&Users…"))
         self.audit_action.setText(_("&Audit trail…"))
         self.review_action.setText(_("Closed cases to re&view…"))
         self.statistics_action.setText(_("&Statistics and reports…"))
         self.backup_action.setText(_("Make a &backup…"))
         self.verify_backup_action.setText(_("Chec&k a backup…"))
+        self.check_action.setText(_("C&heck the case files…"))
         self.restore_action.setText(_("&Restore from a backup…"))
         self.quit_action.setText(_("&Quit"))
         self.find_action.setText(_("&Find a case"))
@@ -540,6 +594,7 @@ class MainWindow(QMainWindow):
         self.reopen_action.setEnabled(stored and loaded.status is CaseStatus.CLOSED)  # type: ignore[union-attr]
         self.cv_action.setEnabled(stored)
         self.erase_action.setEnabled(stored)
+        self.access_action.setEnabled(stored)
         self.setWindowModified(dirty)
 
     # --- loading ------------------------------------------------------------------------------
@@ -684,6 +739,35 @@ class MainWindow(QMainWindow):
             self._show_error(error)
             return
         self._after_status_change(saved)
+
+    def export_everything(self, folder: Path | None = None) -> tuple[Path, Path] | None:
+        """Everything held about the open case's person, for them: a PDF in their preferred
+        language (or this window's, if the app does not speak theirs) and the same as JSON,
+        side by side in a folder the coordinator chooses."""
+        from caseworker.core.services import subject_access
+        from caseworker.reports.subject_access import write_access_pdf
+
+        loaded = self._loaded_case()
+        if loaded is None or loaded.id is None or not self.may_leave_case():
+            return None
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, _("Choose a folder for the two files"))
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        wanted = loaded.person.preferred_language
+        language = wanted if wanted in {spoken.code for spoken in UI_LANGUAGES} else current_language()
+        pdf = folder / f"{loaded.reference}-everything-held.pdf"
+        document = folder / f"{loaded.reference}-everything-held.json"
+        try:
+            held = subject_access.gather(self._signed_in, loaded.id)
+            write_access_pdf(held, language, pdf)
+            subject_access.write_json(held, document)
+        except CaseworkerError as error:
+            self._show_error(error)
+            return None
+        self.statusBar().showMessage(fill(_("Saved {pdf} and {json}."), pdf=pdf.name, json=document.name), 8000)
+        return pdf, document
 
     def erase_case(self, confirm: Callable[[str], bool] | None = None) -> bool:
         """Erase the open case for good (unsaved edits to it are simply dropped)."""

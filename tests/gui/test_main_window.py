@@ -418,3 +418,19 @@ def test_a_coordinator_erases_the_open_case_after_typing_its_reference(qtbot, wi
     assert window.right.currentWidget() is window.nothing_open
     assert window.statusBar().currentMessage() == f"{gone.reference} was erased."
     assert not window.erase_action.isEnabled()
+
+
+def test_a_coordinator_checks_the_case_files_in_full_on_demand(qtbot, window: MainWindow, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    said: list[tuple[str, bool]] = []
+    assert window.check_action.isVisible()
+    task = window.check_store(said=lambda text, sound: said.append((text, sound)))
+    qtbot.waitUntil(lambda: not task.running and bool(said), timeout=20_000)
+    assert said == [("The case files are sound: every page and index was checked, and the audit trail is whole.", True)]
+
+    with signed_in.store.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM audit_entry WHERE id = 2")
+    said.clear()
+    task = window.check_store(said=lambda text, sound: said.append((text, sound)))
+    qtbot.waitUntil(lambda: not task.running and bool(said), timeout=20_000)
+    assert said == [("The case files are sound, but the audit trail is not whole:\nAudit trail entries were removed before entry 3.", False)]
+    assert window.check_action.isEnabled()
