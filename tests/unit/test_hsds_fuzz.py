@@ -472,6 +472,7 @@ def test_any_bytes_as_a_zip_get_only_the_validation_error(
 @given(compression=st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]), edits=_BYTE_EDITS)
 @example(compression=zipfile.ZIP_DEFLATED, edits=[("flip", 0.53125, 1)])  # inside a member's deflated data
 @example(compression=zipfile.ZIP_LZMA, edits=[("flip", 0.25, 1)])  # inside a member's LZMA data
+@example(compression=zipfile.ZIP_LZMA, edits=[("flip", 0.9839180916457347, 64)])  # a version no reader knows
 def test_a_real_zip_changed_byte_by_byte_gets_only_the_validation_error(
     compression: int,
     edits: list[tuple[str, float, Any]],

@@ -783,7 +783,7 @@ def _zip_files(path: Path, problems: _Problems) -> dict[str, tuple[str, bytes]]:
     name = path.name
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):  # damaged, or of a version no reader knows
         problems.errors.append(Problem(name, NOT_A_ZIP, file=name))
         return {}
     with archive:
