@@ -32,6 +32,9 @@ log = logging.getLogger("caseworker")
 @dataclass(frozen=True, slots=True)
 class Settings:
     auto_lock_minutes: int = AUTO_LOCK_DEFAULT_MINUTES
+    # Whether the case files hold a person's sensitive details (health, vulnerabilities, religion):
+    # off unless the organisation chooses to record them.
+    record_sensitive_details: bool = False
     # What was wrong with the file when it was read; not itself a setting, never saved.
     problems: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
@@ -56,6 +59,12 @@ _RULES: dict[str, _Rule] = {
            "{default} minutes is used instead."),
         N_("The auto-lock time must be a whole number of minutes from {low} to {high}."),
         {"low": AUTO_LOCK_MIN_MINUTES, "high": AUTO_LOCK_MAX_MINUTES, "default": AUTO_LOCK_DEFAULT_MINUTES},
+    ),
+    "record_sensitive_details": _Rule(
+        lambda value: type(value) is bool,
+        N_("Whether sensitive details are recorded is neither true nor false in the settings file; they are not recorded."),
+        N_("Whether sensitive details are recorded must be true or false."),
+        {},
     ),
 }
 

@@ -89,6 +89,7 @@ def access_html(access: SubjectAccess, language: str) -> str:
             (N_("E-mail"), person.email),
             (N_("Address"), person.address),
             (N_("Preferred language"), language_name(person.preferred_language) if person.preferred_language else ""),
+            (N_("Sensitive details"), person.sensitive_notes),
         ]]))
         parts.append(_section(N_("Case"), [[
             (N_("Status"), label(case.status)),

@@ -75,6 +75,7 @@ _SECTIONS = {
     "goals": N_("Goals"),
     "meetings": N_("Meetings"),
     "consent": N_("Consent"),
+    "sensitive": N_("Sensitive details"),
 }
 
 # The periods offered, in days back from now (None: the whole trail).

@@ -44,6 +44,7 @@ from caseworker.core.services import pathways as pathway_service
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.caselist import CaseListView
 from caseworker.core.services.records import CaseFile, PersonDetails, UserInfo
+from caseworker.core.settings import load_settings
 from caseworker.ui.case_editor import CaseEditor
 from caseworker.ui.case_list import CaseListPanel
 from caseworker.ui.case_workspace import CaseWorkspace, WorkspaceBuilder
@@ -301,12 +302,20 @@ class MainWindow(QMainWindow):
         workspace.pathways.changed.connect(self._work_changed)
         workspace.referrals.changed.connect(self._work_changed)
         workspace.pathways.referRequested.connect(self._refer_from_step)
+        person = workspace.editor.person
+        person.set_sensitive_recorded(load_settings(self._signed_in.data_dir).record_sensitive_details)
+        person.sensitiveShown.connect(self._sensitive_shown)
         self._show_template_problems()
         self._update_actions()
         # Last of the start-up work: a quick check of the whole store, in the background, once the
         # person pauses (it reads every page: some 2 s of a core at 100,000 cases, which typing
         # beside it would feel).
         self._idle_poll.start()
+
+    def _sensitive_shown(self) -> None:
+        loaded = self._loaded_case()
+        if loaded is not None:
+            cases.note_sensitive_shown(self._signed_in.store, loaded, user=self._signed_in.user)
 
     def check_store(self, said: Callable[[str, bool], None] | None = None) -> Task:
         """The full check on demand: every page decrypted and checked, every index compared with

@@ -645,3 +645,27 @@ def test_a_picker_keeps_a_code_it_does_not_offer_across_a_language_switch(qtbot)
     other = CountryPicker(optional=False)
     qtbot.addWidget(other)
     assert other.count() == len(CountryPicker.named("en"))  # no empty row when a value is required
+
+
+def test_sensitive_details_stay_hidden_until_shown_and_are_kept_as_loaded(qtbot, shown: CaseEditor) -> None:  # type: ignore[no-untyped-def]
+    person = shown.person
+    revealed: list[bool] = []
+    person.sensitiveShown.connect(lambda: revealed.append(True))
+    person.set_sensitive_recorded(False)
+    shown.load(CaseFile(person=PersonDetails(name_latin="Amina Yusuf")))
+    assert not person.sensitive_box.isVisible()  # not recorded by this organisation, none held
+
+    shown.load(CaseFile(person=PersonDetails(name_latin="Amina Yusuf", sensitive_notes="Diabetes; needs short shifts")))
+    assert person.sensitive_box.isVisible() and person.sensitive_hidden()  # held: the row shows, the text does not
+    assert person.value([]).sensitive_notes == "Diabetes; needs short shifts"  # kept, never shown
+    assert revealed == []
+
+    person.sensitive_button.click()
+    assert not person.sensitive_hidden() and revealed == [True]
+    person.sensitive.setPlainText("Diabetes")
+    assert person.value([]).sensitive_notes == "Diabetes"
+
+    shown.load(CaseFile(person=PersonDetails(name_latin="Olena Kovalenko")))
+    assert person.sensitive_hidden()  # the next case starts hidden again
+    person.set_sensitive_recorded(True)
+    assert person.sensitive_box.isVisible() and person.sensitive_button.isVisible()

@@ -434,3 +434,22 @@ def test_a_coordinator_checks_the_case_files_in_full_on_demand(qtbot, window: Ma
     qtbot.waitUntil(lambda: not task.running and bool(said), timeout=20_000)
     assert said == [("The case files are sound, but the audit trail is not whole:\nAudit trail entries were removed before entry 3.", False)]
     assert window.check_action.isEnabled()
+
+
+def test_showing_sensitive_details_is_recorded_in_the_audit_trail(qtbot, window: MainWindow, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    from caseworker.core.models.enums import AuditAction
+    from caseworker.core.services import audit
+
+    held = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="Zainab Qasemi", sensitive_notes="Asthma")))
+    window.open_case(held.id)  # type: ignore[arg-type]
+    person = window.editor.person
+    assert person.sensitive_hidden()
+    assert audit.entries(signed_in.store)[0].action is AuditAction.CASE_VIEWED
+    person.sensitive_button.click()
+    shown = audit.entries(signed_in.store)[0]
+    assert (shown.action, shown.case_id) == (AuditAction.SENSITIVE_SHOWN, held.id)
+    person.sensitive.setPlainText("Asthma, treated")
+    assert window.save()
+    changed = audit.entries(signed_in.store)[0]
+    assert (changed.action, changed.detail) == (AuditAction.CASE_CHANGED, "sensitive")
+    assert cases.get_case(signed_in.store, held.id).person.sensitive_notes == "Asthma, treated"  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from tests.conftest import CHEAP_KDF
 from tests.unit.test_pathways import DAY, ENIC, RECOGNITION, a_case
 
 NAME, NATIVE, PHONE, NOTE = "Zainab Qasemi", "زینب قاسمی", "+39 333 765 4321", "Worked as a pharmacist in Herat"
+SENSITIVE = "Treated for asthma since 2019"
 
 # SQLCipher 4's page format with a raw 256-bit key: AES-256-CBC over each page but its reserved
 # tail, which holds the page's IV (16 bytes) and HMAC-SHA512 (64); page 1 starts with the salt.
@@ -56,7 +57,7 @@ def _everything_readable(data_dir_root: Path, key: DataKey) -> bytes:
 
 def _traces(blob: bytes) -> list[str]:
     return [
-        text for text in (NAME, "Zainab", "Qasemi", NATIVE, PHONE, NOTE, "pharmacist")
+        text for text in (NAME, "Zainab", "Qasemi", NATIVE, PHONE, NOTE, "pharmacist", SENSITIVE)
         if text.encode("utf-8") in blob or text.encode("utf-16-le") in blob or text.lower().encode("utf-8") in blob
     ]
 
@@ -73,7 +74,8 @@ def person(signed_in: accounts.SignedIn) -> int:
             signed_in.store,
             dataclasses.replace(
                 viewed,
-                person=dataclasses.replace(viewed.person, name_latin=NAME, name_native=NATIVE, address=f"Via Roma {change}"),
+                person=dataclasses.replace(viewed.person, name_latin=NAME, name_native=NATIVE, address=f"Via Roma {change}",
+                                           sensitive_notes=f"{SENSITIVE} ({change})"),
                 languages=(LanguageSkillRecord("fa", note=NOTE),),
             ),
             user=me,

@@ -178,7 +178,7 @@ def test_saving_keeps_what_a_newer_version_wrote(folder: DataDir) -> None:
 
     save_settings(folder, Settings(auto_lock_minutes=10))
 
-    assert json.loads(folder.settings.read_text()) == {"auto_lock_minutes": 10, "retention_months": 24}
+    assert json.loads(folder.settings.read_text()) == {"auto_lock_minutes": 10, "record_sensitive_details": False, "retention_months": 24}
 
 
 @pytest.mark.parametrize("minutes", [0, 61, -5, True])
@@ -213,4 +213,18 @@ def test_the_problems_are_not_saved_and_do_not_count_in_equality(folder: DataDir
     save_settings(folder, damaged)
 
     assert damaged == Settings()
-    assert json.loads(folder.settings.read_text()) == {"auto_lock_minutes": 15}
+    assert json.loads(folder.settings.read_text()) == {"auto_lock_minutes": 15, "record_sensitive_details": False}
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_recording_sensitive_details_is_the_organisations_choice(folder: DataDir, value: bool) -> None:
+    write(folder, json.dumps({"record_sensitive_details": value}).encode())
+    assert load_settings(folder).record_sensitive_details is value
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, [True]])
+def test_anything_else_than_true_or_false_records_no_sensitive_details(folder: DataDir, value: object) -> None:
+    write(folder, json.dumps({"record_sensitive_details": value}).encode())
+    settings = load_settings(folder)
+    assert settings.record_sensitive_details is False
+    assert [p.where for p in settings.problems] == ["record_sensitive_details"]

@@ -176,6 +176,7 @@ def _to_record(case: Case) -> CaseFile:
             email=p.email,
             address=p.address,
             preferred_language=p.preferred_language,
+            sensitive_notes=p.sensitive_notes or "",
         ),
         languages=tuple(
             LanguageSkillRecord(s.language, s.level, s.mother_tongue, s.assessed_on, s.note, s.id) for s in p.languages
@@ -244,6 +245,7 @@ def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> No
     p.email = details.email.strip()
     p.address = details.address.strip()
     p.preferred_language = details.preferred_language
+    p.sensitive_notes = details.sensitive_notes.strip()
     p.updated_at = now
     wanted = list(dict.fromkeys(details.nationalities))
     p.nationalities[:] = [n for n in p.nationalities if n.country in wanted] + [
@@ -366,11 +368,22 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
 
 
 def changed_sections(before: CaseFile, after: CaseFile) -> list[str]:
-    """The names of the sections whose values differ (keys of _SECTIONS, in that order)."""
-    return [
+    """The names of the sections whose values differ (keys of _SECTIONS, in that order), with the
+    sensitive details named apart from the rest of the person."""
+    plain = [replace(case, person=replace(case.person, sensitive_notes="")) for case in (before, after)]
+    changed = [
         section for section, names in _SECTIONS.items()
-        if any(getattr(before, name) != getattr(after, name) for name in names)
+        if any(getattr(plain[0], name) != getattr(plain[1], name) for name in names)
     ]
+    if before.person.sensitive_notes != after.person.sensitive_notes:
+        changed.append("sensitive")
+    return changed
+
+
+def note_sensitive_shown(store: CasesStore, case: CaseFile, *, user: UserInfo) -> None:
+    """The sensitive details of a stored case were shown on screen: the audit trail says who and when."""
+    if case.id is not None:
+        audit.note(store, user, AuditAction.SENSITIVE_SHOWN, case_id=case.id, case_reference=case.reference)
 
 
 def save_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now, user: UserInfo | None = None) -> CaseFile:

@@ -52,6 +52,9 @@ class PersonDetails:
     email: str = ""
     address: str = ""
     preferred_language: str | None = None
+    # Health, vulnerabilities, religion: recorded only where the organisation chooses to, hidden
+    # on screen until shown, and each showing recorded in the audit trail.
+    sensitive_notes: str = ""
 
     @property
     def display_name(self) -> str:

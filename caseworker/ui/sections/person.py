@@ -6,7 +6,16 @@ from __future__ import annotations
 import unicodedata
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caseworker.core.errors import CaseworkerError, Problem
 from caseworker.core.i18n import N_, _
@@ -32,6 +41,8 @@ def text_direction(text: str) -> Qt.LayoutDirection | None:
 
 class PersonSection(QWidget):
     changed = Signal()
+    # The sensitive details of a stored case were revealed: the audit trail records it.
+    sensitiveShown = Signal()
     TITLE = N_("Person")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,6 +60,23 @@ class PersonSection(QWidget):
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 4 + 12)
         self.preferred_language = LanguagePicker(self)
+        # Sensitive details: hidden behind a button until someone asks to see them.
+        self.sensitive_box = QWidget(self)
+        self.sensitive_hint = QLabel(self.sensitive_box)
+        self.sensitive_hint.setWordWrap(True)
+        self.sensitive_button = QPushButton(self.sensitive_box)
+        self.sensitive_button.setObjectName("showSensitive")
+        self.sensitive = QPlainTextEdit(self.sensitive_box)
+        self.sensitive.setObjectName("sensitiveNotes")
+        self.sensitive.setTabChangesFocus(True)
+        self.sensitive.setFixedHeight(self.sensitive.fontMetrics().lineSpacing() * 4 + 12)
+        box = QVBoxLayout(self.sensitive_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.sensitive_hint)
+        box.addWidget(self.sensitive_button)
+        box.addWidget(self.sensitive)
+        self._sensitive_loaded = ""
+        self._sensitive_recorded = False
         # Phone numbers and e-mail addresses read left to right in every language.
         for field in (self.phone, self.email):
             field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
@@ -68,6 +96,7 @@ class PersonSection(QWidget):
         self.rows.add(N_("E-mail"), self.email, "email")
         self.rows.add(N_("Address"), self.address, "address")
         self.rows.add(N_("Preferred language"), self.preferred_language, "preferred_language")
+        self._sensitive_label = self.rows.add(N_("Sensitive details"), self.sensitive_box, "sensitive_notes")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
@@ -82,6 +111,9 @@ class PersonSection(QWidget):
         self.nationalities.changed.connect(self.changed)
         self.stateless.toggled.connect(self.changed)
         self.preferred_language.codeChanged.connect(self.changed)
+        self.sensitive.textChanged.connect(self.changed)
+        self.sensitive_button.clicked.connect(self.show_sensitive)
+        self._hide_sensitive()
 
     def set_value(self, person: PersonDetails) -> None:
         self.name_latin.setText(person.name_latin)
@@ -94,6 +126,34 @@ class PersonSection(QWidget):
         self.email.setText(person.email)
         self.address.setPlainText(person.address)
         self.preferred_language.set_code(person.preferred_language)
+        self._sensitive_loaded = person.sensitive_notes
+        self.sensitive.blockSignals(True)
+        self.sensitive.setPlainText(person.sensitive_notes)
+        self.sensitive.blockSignals(False)
+        self._hide_sensitive()
+
+    def set_sensitive_recorded(self, recorded: bool) -> None:
+        """Whether the organisation records sensitive details (settings.json); a case that holds
+        some shows the row anyway, so that they can be seen and removed."""
+        self._sensitive_recorded = recorded
+        self._hide_sensitive()
+
+    def show_sensitive(self) -> None:
+        self.sensitive_button.hide()
+        self.sensitive.show()
+        self.sensitive.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.sensitiveShown.emit()
+
+    def sensitive_hidden(self) -> bool:
+        return self.sensitive.isHidden()
+
+    def _hide_sensitive(self) -> None:
+        self.sensitive.hide()
+        self.sensitive_button.show()
+        shown = self._sensitive_recorded or bool(self._sensitive_loaded)
+        self.sensitive_box.setVisible(shown)
+        if self._sensitive_label is not None:
+            self._sensitive_label.setVisible(shown)
 
     def value(self, problems: list[Problem]) -> PersonDetails | None:
         """The person as entered; what cannot be read is added to ``problems`` (and None returned)."""
@@ -113,6 +173,8 @@ class PersonSection(QWidget):
             email=self.email.text(),
             address=self.address.toPlainText(),
             preferred_language=self.preferred_language.code(),
+            # Hidden, they stay as loaded: never shown, never changed.
+            sensitive_notes=self._sensitive_loaded if self.sensitive_hidden() else self.sensitive.toPlainText(),
         )
 
     def show_problems(self, problems: dict[str, list[Problem]]) -> None:
@@ -134,6 +196,9 @@ class PersonSection(QWidget):
         self.preferred_language.retranslate()
         self.name_native.setPlaceholderText(_("As the person writes it, in any script"))
         self.name_latin.setPlaceholderText(_("As in their documents, if they have any"))
+        self.sensitive_hint.setText(_("Health, vulnerabilities or religion, recorded only with the person's consent. Hidden until shown; each showing is recorded in the audit trail."))
+        self.sensitive_button.setText(_("Show sensitive details"))
+        self.sensitive.setAccessibleName(_("Sensitive details"))
 
     def _follow_script(self, text: str) -> None:
         direction = text_direction(text)
