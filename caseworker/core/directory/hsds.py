@@ -334,7 +334,14 @@ _FALSE = {"false", "0", "no"}
 
 
 def _shown(raw: Any) -> str:
-    text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+    """A value as a problem names it, cut short."""
+    if isinstance(raw, str):
+        text = raw
+    else:
+        try:
+            text = json.dumps(raw, ensure_ascii=False)
+        except (RecursionError, ValueError):  # nested deeper than can be written back (found by fuzzing)
+            text = "[…]" if isinstance(raw, list) else "{…}"
     return text if len(text) <= 60 else text[:57] + "…"
 
 
