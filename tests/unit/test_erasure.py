@@ -167,3 +167,19 @@ def test_cases_closed_long_enough_ago_are_listed_for_review(signed_in: accounts.
     assert [(s.case_id, day) for s, day in due] == [(old.id, dt.date(2023, 5, 2)), (edge.id, dt.date(2024, 11, 22))]
     assert len(cases.due_for_review(signed_in.store, me, months=12, today=dt.date(2026, 11, 22))) == 3
     assert cases.due_for_review(signed_in.store, me, months=48, today=dt.date(2026, 11, 22)) == []
+
+
+def test_after_erasure_no_file_in_the_data_folder_holds_the_person_as_written(signed_in: accounts.SignedIn, person: int) -> None:
+    """The issue's own test: every file in the data folder searched for the person, after an
+    automatic backup, a settings file and the window's layout exist. (Backups are encrypted; the
+    decrypted search above covers the store itself.)"""
+    from caseworker.core.services import backup
+
+    backup.automatic_backup(signed_in)
+    (signed_in.data_dir.root / "settings.json").write_text('{"auto_lock_minutes": 10}', encoding="utf-8")
+    cases.erase_case(signed_in.store, person, user=signed_in.user)
+    signed_in.close()
+    files = [path for path in signed_in.data_dir.root.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".cwbackup" for path in files)
+    found = {str(path): _traces(path.read_bytes()) for path in files}
+    assert {path: traces for path, traces in found.items() if traces} == {}
