@@ -870,6 +870,7 @@ class _CaseMaker:
                 "email": email,
                 "address": address,
                 "preferred_language": preferred_language,
+                "sensitive_notes": "",  # invented people have no health or religion to record
             },
         )
 
