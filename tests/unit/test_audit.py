@@ -256,3 +256,21 @@ def test_opening_a_backup_counts_wrong_passwords_with_the_sign_in(traced: accoun
     with pytest.raises(TooManyAttempts):
         backup.unlock_backup_key(made.path, "coordinator", PASSWORD, kdf=CHEAP_KDF, throttle=throttle)
     assert throttle.failures() == FREE_ATTEMPTS
+
+
+def test_a_full_disk_keeps_no_one_from_reading_a_case(traced: accounts.SignedIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry cannot be written, the case still opens (the next save will say the disk is
+    full), and the trail stays whole."""
+    from caseworker.core.errors import DiskFull
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise DiskFull()
+
+    before = len(audit.entries(traced.store))
+    monkeypatch.setattr(audit, "record", full)
+    case_id = audit.entries(traced.store)[0].case_id
+    assert cases.view_case(traced.store, case_id, user=traced.user).id == case_id  # type: ignore[arg-type]
+    audit.note(traced.store, traced.user, AuditAction.DOCUMENT_PRINTED, case_id=case_id)
+    monkeypatch.undo()
+    assert len(audit.entries(traced.store)) == before
+    assert audit.verify(traced.store) == []

@@ -19,6 +19,7 @@ from caseworker.core.errors import (
     BadInput,
     CaseworkerError,
     DamagedStore,
+    DiskFull,
     NotSetUp,
     Problem,
     ReadOnlyDataDir,
@@ -266,8 +267,8 @@ def _record_sign_in(store: CasesStore, user: UserInfo) -> None:
     try:
         with store.write() as session:
             audit.record(session, user, AuditAction.SIGNED_IN)
-    except DamagedStore:
-        pass
+    except (DamagedStore, DiskFull):
+        pass  # damage is marked on the store and said by the window; a full disk by the next save
 
 
 def _backup_before_migration(data_dir: DataDir, key: DataKey, revision: str) -> Path:

@@ -18,17 +18,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseworker.core.db import CasesStore
+from caseworker.core.errors import DiskFull
 from caseworker.core.i18n import N_, _, fill
 from caseworker.core.models import AuditEntry
 from caseworker.core.models.enums import AuditAction
 from caseworker.core.services.records import UserInfo
+
+log = logging.getLogger("caseworker")
 
 #: the link of the first entry
 GENESIS = "0" * 64
@@ -128,8 +132,11 @@ def note(store: CasesStore, actor: UserInfo | None, action: AuditAction, **what:
     read-only folder) gets no entry rather than refusing the work."""
     if store.read_only or store.damaged is not None:
         return
-    with store.write() as session:
-        record(session, actor, action, **what)  # type: ignore[arg-type]
+    try:
+        with store.write() as session:
+            record(session, actor, action, **what)  # type: ignore[arg-type]
+    except DiskFull:
+        log.warning("the audit trail could not note %s: the disk is full", action.value)
 
 
 def verify(store: CasesStore) -> list[ChainProblem]:
@@ -181,6 +188,11 @@ def entries(store: CasesStore, where: AuditFilter = AuditFilter(), *, limit: int
         query = query.where(AuditEntry.at < where.until)
     with store.read() as session:
         return [_row(entry) for entry in session.scalars(query)]
+
+
+def count(store: CasesStore) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
 
 
 def actors(store: CasesStore) -> list[str]:

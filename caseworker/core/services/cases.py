@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,7 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseworker.core.dates import PartialDate
-from caseworker.core.errors import BadInput, ChangedElsewhere, NotFound, Problem, ValidationFailed
+from caseworker.core.errors import BadInput, ChangedElsewhere, DiskFull, NotFound, Problem, ValidationFailed
 from caseworker.core.i18n import N_
 from caseworker.core.models import (
     Case,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from caseworker.core.db import CasesStore
 
 Clock = Callable[[], dt.datetime]
+log = logging.getLogger("caseworker")
 
 
 def utc_now() -> dt.datetime:
@@ -338,10 +340,15 @@ def view_case(store: CasesStore, case_id: int, *, user: UserInfo, clock: Clock =
     entry: refusing to show what can be read would not protect anyone."""
     if store.read_only or store.damaged is not None:
         return get_case(store, case_id, user=user)
-    with store.write() as session:
-        case = _case_for(session, case_id, user)
-        audit.record(session, user, AuditAction.CASE_VIEWED, case_id=case.id, case_reference=case.reference, at=clock())
-        return _to_record(case)
+    try:
+        with store.write() as session:
+            case = _case_for(session, case_id, user)
+            audit.record(session, user, AuditAction.CASE_VIEWED, case_id=case.id, case_reference=case.reference, at=clock())
+            return _to_record(case)
+    except DiskFull:
+        # A full disk must not keep anyone from reading what is there; the next write says it.
+        log.warning("the audit trail could not note a case opened: the disk is full")
+        return get_case(store, case_id, user=user)
 
 
 def _case_for(session: Session, case_id: int, user: UserInfo | None) -> Case:
