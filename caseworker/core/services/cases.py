@@ -305,10 +305,6 @@ def create_case(store: CasesStore, record: CaseFile, *, clock: Clock = utc_now, 
         return _to_record(case)
 
 
-class ErasureByCoordinators(BadInput):
-    template = N_("Only a coordinator can erase a case file.")
-
-
 def _with_defaults(record: CaseFile, today: dt.date) -> CaseFile:
     return replace(record, opened_on=record.opened_on or today)
 
@@ -446,6 +442,10 @@ def reopen_case(
 
     reopened = replace(record, status=CaseStatus.OPEN, closure_reason=None, closure_note="", closed_on=None)
     return _save(store, reopened, clock, user, AuditAction.CASE_REOPENED)
+
+
+class ErasureByCoordinators(BadInput):
+    template = N_("Only a coordinator can erase a case file.")
 
 
 def erase_case(store: CasesStore, case_id: int, *, user: UserInfo, clock: Clock = utc_now) -> str:
