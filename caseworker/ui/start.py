@@ -408,7 +408,7 @@ class FirstRunDialog(BusyDialog):
             )
         )
         self.labels["organisation"].setText(_("&Organisation"))
-        self.labels["country"].setText(_("C&ountry"))
+        self.labels["country"].setText(_("Countr&y"))
         self.labels["your_name"].setText(_("Your &name"))
         self.labels["username"].setText(_("&User name"))
         self.labels["password"].setText(_("&Password"))

@@ -168,3 +168,56 @@ def test_no_two_entries_of_a_menu_share_an_accelerator(window: MainWindow, switc
                     clashes.append(f"{language.code} {title}: {seen[key]!r} and {action.text()!r}")
                 seen[key] = action.text()
     assert clashes == [], "\n".join(clashes)
+
+
+def _dialog_clashes(dialog: QWidget, language: str) -> list[str]:
+    """Letters that Alt reaches twice among a window's visible labels and buttons."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for widget in dialog.findChildren(QWidget):
+        if not widget.isVisibleTo(dialog):
+            continue
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+            key = _accelerator(widget.text())
+            if key is None:
+                continue
+            if key in seen and seen[key] != widget.text():
+                clashes.append(f"{language} {dialog.objectName()}: {seen[key]!r} and {widget.text()!r}")
+            seen[key] = widget.text()
+    return clashes
+
+
+def test_no_two_labels_or_buttons_of_a_dialog_share_an_accelerator(  # type: ignore[no-untyped-def]
+    qtbot, signed_in: accounts.SignedIn, switcher: LanguageSwitcher, tmp_path: Path
+) -> None:
+    """The same as for menus, in the windows this round's work added and those a person meets
+    first: the sign-in and first-run windows, the restore dialog, closing and erasing a case,
+    the review of closed cases, the audit trail, the users window."""
+    from caseworker.core.paths import DataDir
+    from caseworker.ui.audit_window import AuditWindow
+    from caseworker.ui.main_window import CloseCaseDialog, EraseCaseDialog
+    from caseworker.ui.restore_dialog import RestoreDialog
+    from caseworker.ui.retention_dialog import RetentionDialog
+    from caseworker.ui.start import FirstRunDialog, LoginDialog
+    from caseworker.ui.users_dialog import UsersDialog
+
+    makers = {
+        "erase": lambda: EraseCaseDialog("2026-00012"),
+        "close": lambda: CloseCaseDialog(),
+        "review": lambda: RetentionDialog(signed_in, erase=lambda case_id, reference: False),
+        "audit": lambda: AuditWindow(signed_in),
+        "restore": lambda: RestoreDialog(signed_in.data_dir),
+        "login": lambda: LoginDialog(signed_in.data_dir, lambda username, password: None),
+        "first run": lambda: FirstRunDialog(DataDir(tmp_path / "empty")),
+        "users": lambda: UsersDialog(signed_in),
+    }
+    clashes: list[str] = []
+    for language in UI_LANGUAGES:
+        switcher.apply(language.code)
+        for name, make in makers.items():
+            dialog = make()
+            qtbot.addWidget(dialog)
+            dialog.show()
+            clashes += _dialog_clashes(dialog, f"{language.code} {name}")
+            dialog.close()
+    assert clashes == [], "\n".join(clashes)
