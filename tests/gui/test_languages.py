@@ -192,14 +192,18 @@ def test_no_two_labels_or_buttons_of_a_dialog_share_an_accelerator(  # type: ign
 ) -> None:
     """The same as for menus, in the windows this round's work added and those a person meets
     first: the sign-in and first-run windows, the restore dialog, closing and erasing a case,
-    the review of closed cases, the audit trail, the users window."""
+    the review of closed cases, the audit trail, the users window and a directory entry."""
+    from caseworker.core.directory.store import DirectoryStore
     from caseworker.core.paths import DataDir
     from caseworker.ui.audit_window import AuditWindow
+    from caseworker.ui.directory_editor import ServiceEditor
     from caseworker.ui.main_window import CloseCaseDialog, EraseCaseDialog
     from caseworker.ui.restore_dialog import RestoreDialog
     from caseworker.ui.retention_dialog import RetentionDialog
     from caseworker.ui.start import FirstRunDialog, LoginDialog
     from caseworker.ui.users_dialog import UsersDialog
+
+    directory = DirectoryStore.create(tmp_path / "directory.db")
 
     makers = {
         "erase": lambda: EraseCaseDialog("2026-00012"),
@@ -210,6 +214,7 @@ def test_no_two_labels_or_buttons_of_a_dialog_share_an_accelerator(  # type: ign
         "login": lambda: LoginDialog(signed_in.data_dir, lambda username, password: None),
         "first run": lambda: FirstRunDialog(DataDir(tmp_path / "empty")),
         "users": lambda: UsersDialog(signed_in),
+        "directory entry": lambda: ServiceEditor(directory),
     }
     clashes: list[str] = []
     for language in UI_LANGUAGES:
