@@ -46,13 +46,13 @@ from caseworker.core.services.backup import (
 )
 from caseworker.core.services.records import CaseFile, GoalRecord, MeetingRecord, PersonDetails
 from tests.conftest import CHEAP_KDF, PASSWORD
+from tests.fuzzing import FUZZ_EXAMPLES, byte_edit, edited
 
 CLIENT_LATIN = "Aḥmad Karīmī"
 CLIENT_NATIVE = "احمد کریمی"
 CLIENT_EMAIL = "ahmad.karimi@example.org"
 CLIENT_PHONE = "+39 333 7654321"
 MADE_AT = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
-FUZZ_EXAMPLES = int(os.environ.get("CASEWORKER_FUZZ_EXAMPLES", "150"))
 
 
 def a_client(n: int = 0) -> CaseFile:
@@ -625,11 +625,8 @@ def test_random_bytes_get_only_backup_errors(data: bytes, real_backup: tuple[byt
 
 _EDITS = st.lists(
     st.one_of(
-        st.tuples(st.just("flip"), st.floats(0, 1, exclude_max=True), st.integers(1, 255)),
-        st.tuples(st.just("cut"), st.floats(0, 1, exclude_max=True), st.just(0)),
-        st.tuples(st.just("insert"), st.floats(0, 1), st.binary(min_size=1, max_size=40)),
-        st.tuples(st.just("delete"), st.floats(0, 1, exclude_max=True), st.integers(1, 5000)),
-        st.tuples(st.just("header"), st.sampled_from([b'"format":1', b'"chunk_size":8192', b'"payload_bytes":', b'"kind":"password"',
+        byte_edit(),
+        st.tuples(st.just("replace"), st.sampled_from([b'"format":1', b'"chunk_size":8192', b'"payload_bytes":', b'"kind":"password"',
                                                        b'"memory_kib":8192', b'"entries":[']),
                   st.sampled_from([b'"format":"1"', b'"format":1e400', b'"chunk_size":0', b'"payload_bytes":-', b'"kind":[]',
                                    b'"memory_kib":99999999999', b'"entries":[[[[[[', b"\x00", b""])),
@@ -639,31 +636,13 @@ _EDITS = st.lists(
 )
 
 
-def _edited(original: bytes, edits: list[tuple[Any, ...]]) -> bytes:
-    data = bytearray(original)
-    for kind, where, what in edits:
-        if kind == "header":
-            data = bytearray(bytes(data).replace(where, what, 1))
-            continue
-        at = min(int(where * len(data)), max(len(data) - 1, 0))
-        if kind == "flip" and data:
-            data[at] ^= what
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = what
-        elif kind == "delete":
-            del data[at : at + what]
-    return bytes(data)
-
-
 @_FUZZ
 @given(edits=_EDITS)
 def test_a_changed_real_backup_gets_only_backup_errors(
     edits: list[tuple[Any, ...]], real_backup: tuple[bytes, DataKey], tmp_path: Path
 ) -> None:
     original, key = real_backup
-    data = _edited(original, edits)
+    data = edited(original, edits)
     assume(data != original)
     path = tmp_path / "changed.cwbackup"
     path.write_bytes(data)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import struct
 import time
@@ -32,6 +31,7 @@ from caseworker.core.directory import hsds
 from caseworker.core.directory.hsds import DirectoryImportFailed, ImportSummary
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import Problem
+from tests.fuzzing import FUZZ_EXAMPLES, byte_edit, edited
 from tests.unit import test_hsds
 from tests.unit.test_hsds import EXAMPLES, dump, zip_folder
 
@@ -40,7 +40,6 @@ directory = test_hsds.directory
 example_package = test_hsds.example_package
 filled = test_hsds.filled
 
-FUZZ_EXAMPLES = int(os.environ.get("CASEWORKER_FUZZ_EXAMPLES", "150"))
 _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 _FUZZ = settings(max_examples=FUZZ_EXAMPLES, suppress_health_check=_HEALTH)
 # The test whose examples are slow (megabytes of text written, read, stored and indexed, then
@@ -145,31 +144,7 @@ _TOKENS = [
     b'"', b"{", b"}", b"[", b"]", b",", b":", b"\\", b"\x00", b"\xff", b"\xc3", b"\xef\xbb\xbf", b"null", b"1e999",
     b"NaN", b"-", b"\\u", b"\\ud800", b"\r", b"\n", b'""', b"9" * 5000,
 ]
-_BYTE_EDITS = st.lists(
-    st.one_of(
-        st.tuples(st.just("flip"), st.floats(0, 1, exclude_max=True), st.integers(1, 255)),
-        st.tuples(st.just("cut"), st.floats(0, 1, exclude_max=True), st.just(0)),
-        st.tuples(st.just("insert"), st.floats(0, 1), st.binary(min_size=1, max_size=40) | st.sampled_from(_TOKENS)),
-        st.tuples(st.just("delete"), st.floats(0, 1, exclude_max=True), st.integers(1, 5000)),
-    ),
-    min_size=1,
-    max_size=4,
-)
-
-
-def _edited(original: bytes, edits: list[tuple[str, float, Any]]) -> bytes:
-    data = bytearray(original)
-    for kind, where, what in edits:
-        at = min(int(where * len(data)), max(len(data) - 1, 0))
-        if kind == "flip" and data:
-            data[at] ^= what
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = what
-        elif kind == "delete":
-            del data[at : at + what]
-    return bytes(data)
+_BYTE_EDITS = st.lists(byte_edit(st.binary(min_size=1, max_size=40) | st.sampled_from(_TOKENS)), min_size=1, max_size=4)
 
 
 # --- 1. random bytes as a .json file ---------------------------------------------------------------
@@ -275,7 +250,7 @@ def test_deeply_nested_json_gets_only_the_validation_error(
 def test_a_real_export_changed_byte_by_byte_gets_only_the_validation_error(
     edits: list[tuple[str, float, Any]], exported: Path, target: _Directory, tmp_path: Path
 ) -> None:
-    data = _edited(exported.read_bytes(), edits)
+    data = edited(exported.read_bytes(), edits)
     path = tmp_path / "in.json"
     path.write_bytes(data)
     target.attempt(path)
@@ -385,15 +360,15 @@ def _damaged(original: bytes, damage: tuple[str, Any]) -> bytes | None:
     if kind == "random bytes":
         return how
     if kind == "edits":
-        return _edited(original, how)
+        return edited(original, how)
     if kind == "NUL bytes":
-        return _edited(original, [("insert", where, b"\x00") for where in how])
+        return edited(original, [("insert", where, b"\x00") for where in how])
     if kind == "a field over 1 MB":
         where, quoted, size = how
         field = b'"' + b"x" * size + b'"' if quoted else b"x" * size
-        return _edited(original, [("insert", where, field)])
+        return edited(original, [("insert", where, field)])
     if kind == "stray quotes":
-        return _edited(original, [("insert", where, b'"') for where in how])
+        return edited(original, [("insert", where, b'"') for where in how])
     if kind == "a cell too many":
         lines = original.split(b"\r\n") if b"\r\n" in original else original.split(b"\n")
         row = min(how, len(lines) - 1)
@@ -482,7 +457,7 @@ def test_a_real_zip_changed_byte_by_byte_gets_only_the_validation_error(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "package.zip"
-    path.write_bytes(_edited(example_zips[compression].read_bytes(), edits))
+    path.write_bytes(edited(example_zips[compression].read_bytes(), edits))
     outside = _outside(tmp_path)
     target.attempt(path)
     assert _outside(tmp_path) == outside
