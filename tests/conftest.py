@@ -7,6 +7,7 @@ run the real command.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from caseworker.core.i18n import set_language
 from caseworker.core.keys import KdfParams
+from caseworker.core.models.enums import Role
 from caseworker.core.paths import DataDir
 from caseworker.core.services import accounts
 
@@ -52,3 +54,16 @@ def signed_in(data_dir: DataDir) -> Iterator[accounts.SignedIn]:
     )
     yield session
     session.close()
+
+
+@contextlib.contextmanager
+def a_caseworker_of(office: accounts.SignedIn) -> Iterator[accounts.SignedIn]:
+    """Karim, a caseworker added by the office's coordinator, signed in for the block's length:
+    for tests of what only a coordinator may do."""
+    accounts.add_user(office, username="karim", display_name="Karim Nasser", role=Role.CASEWORKER,
+                      password="karim's long password", kdf=CHEAP_KDF)
+    karim = accounts.sign_in(office.data_dir, "karim", "karim's long password", CHEAP_KDF)
+    try:
+        yield karim
+    finally:
+        karim.close()

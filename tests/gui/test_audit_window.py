@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from caseworker.core.i18n import set_language
-from caseworker.core.models.enums import AuditAction, Role
+from caseworker.core.models.enums import AuditAction
 from caseworker.core.services import accounts, cases
 from caseworker.core.services.records import CaseFile, PersonDetails
 from caseworker.ui.audit_window import AuditWindow, Column
 from caseworker.ui.main_window import MainWindow
-from tests.conftest import CHEAP_KDF
+from tests.conftest import a_caseworker_of
 
 
 @pytest.fixture
@@ -102,15 +102,10 @@ def test_only_coordinators_find_it_in_the_menu(qtbot, traced: accounts.SignedIn,
     assert main.audit_window is not None and main.audit_window.isVisible()
     main.audit_window.close()
 
-    accounts.add_user(traced, username="karim", display_name="Karim Nasser", role=Role.CASEWORKER,
-                      password="karim's long password", kdf=CHEAP_KDF)
-    karim = accounts.sign_in(traced.data_dir, "karim", "karim's long password", CHEAP_KDF)
-    try:
+    with a_caseworker_of(traced) as karim:
         theirs = MainWindow(karim, QSettings(str(tmp_path / "k.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(theirs)
         assert not theirs.audit_action.isVisible()
-    finally:
-        karim.close()
 
 
 def test_in_arabic_the_window_reads_right_to_left_in_arabic(qtbot, window: AuditWindow) -> None:  # type: ignore[no-untyped-def]

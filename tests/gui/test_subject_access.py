@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from caseworker.core.models.enums import AuditAction, CefrLevel, ConsentMethod, ConsentScope, Role
+from caseworker.core.models.enums import AuditAction, CefrLevel, ConsentMethod, ConsentScope
 from caseworker.core.services import accounts, audit, cases, pathways, subject_access
 from caseworker.core.services.records import CaseFile, ConsentEntry, LanguageSkillRecord, MeetingRecord, PersonDetails
 from caseworker.reports.subject_access import access_html
 from caseworker.ui.main_window import MainWindow
-from tests.conftest import CHEAP_KDF
+from tests.conftest import a_caseworker_of
 from tests.unit.test_pathways import DAY, ENIC, RECOGNITION
 
 
@@ -65,14 +65,8 @@ def test_the_printout_is_in_the_persons_language(signed_in: accounts.SignedIn, h
 
 
 def test_only_a_coordinator_may_export_it(signed_in: accounts.SignedIn, held: CaseFile) -> None:
-    accounts.add_user(signed_in, username="karim", display_name="Karim Nasser", role=Role.CASEWORKER,
-                      password="karim's long password", kdf=CHEAP_KDF)
-    karim = accounts.sign_in(signed_in.data_dir, "karim", "karim's long password", CHEAP_KDF)
-    try:
-        with pytest.raises(subject_access.ExportByCoordinators):
-            subject_access.gather(karim, held.id)  # type: ignore[arg-type]
-    finally:
-        karim.close()
+    with a_caseworker_of(signed_in) as karim, pytest.raises(subject_access.ExportByCoordinators):
+        subject_access.gather(karim, held.id)  # type: ignore[arg-type]
 
 
 def test_the_window_writes_both_files_from_the_open_case(qtbot, signed_in: accounts.SignedIn, held: CaseFile, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from caseworker.core.db import exec_sql
 from caseworker.core.errors import NotFound
 from caseworker.core.keys import DataKey
-from caseworker.core.models.enums import AuditAction, ClosureReason, ReferralOutcome, ReferralStatus, Role
+from caseworker.core.models.enums import AuditAction, ClosureReason, ReferralOutcome, ReferralStatus
 from caseworker.core.services import accounts, audit, cases, pathways
 from caseworker.core.services.records import CaseFile, LanguageSkillRecord, PersonDetails
-from tests.conftest import CHEAP_KDF
+from tests.conftest import a_caseworker_of
 from tests.unit.test_pathways import DAY, ENIC, RECOGNITION, a_case
 
 NAME, NATIVE, PHONE, NOTE = "Zainab Qasemi", "زینب قاسمی", "+39 333 765 4321", "Worked as a pharmacist in Herat"
@@ -123,14 +123,8 @@ def test_erasure_leaves_no_row_that_refers_to_the_case(signed_in: accounts.Signe
 
 
 def test_only_a_coordinator_erases(signed_in: accounts.SignedIn, person: int) -> None:
-    accounts.add_user(signed_in, username="karim", display_name="Karim Nasser", role=Role.CASEWORKER,
-                      password="karim's long password", kdf=CHEAP_KDF)
-    karim = accounts.sign_in(signed_in.data_dir, "karim", "karim's long password", CHEAP_KDF)
-    try:
-        with pytest.raises(cases.ErasureByCoordinators):
-            cases.erase_case(karim.store, person, user=karim.user)
-    finally:
-        karim.close()
+    with a_caseworker_of(signed_in) as karim, pytest.raises(cases.ErasureByCoordinators):
+        cases.erase_case(karim.store, person, user=karim.user)
     assert cases.get_case(signed_in.store, person).id == person
 
 
