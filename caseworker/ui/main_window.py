@@ -429,6 +429,13 @@ class MainWindow(QMainWindow):
 
     # --- actions ------------------------------------------------------------------------------
 
+    def _coordinators_action(self, name: str, slot: Callable[[], object], shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(self) if shortcut is None else QAction(self, shortcut=shortcut)
+        action.setObjectName(name)
+        action.setVisible(signed_in_role_is_coordinator(self._signed_in))
+        action.triggered.connect(lambda: slot())  # not the checked flag as an argument
+        return action
+
     def _make_actions(self) -> None:
         self.new_action = QAction(self, shortcut=QKeySequence.StandardKey.New)
         self.new_action.setObjectName("newCase")
@@ -443,53 +450,23 @@ class MainWindow(QMainWindow):
         self.reopen_action = QAction(self)
         self.reopen_action.setObjectName("reopenCase")
         self.reopen_action.triggered.connect(self.reopen_case)
-        self.audit_action = QAction(self)
-        self.audit_action.setObjectName("auditTrail")
-        self.audit_action.triggered.connect(self.show_audit)
-        self.audit_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.users_action = QAction(self)
-        self.users_action.setObjectName("manageUsers")
-        self.users_action.triggered.connect(self.show_users)
-        self.users_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        # Statistics for funders are made by coordinators (shared/DESIGN.md); a hidden action's
-        # shortcut does nothing either.
-        self.statistics_action = QAction(self, shortcut=QKeySequence("Ctrl+Shift+S"))
-        self.statistics_action.setObjectName("showStatistics")
-        self.statistics_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.statistics_action.triggered.connect(lambda: self.show_statistics())
+        # Coordinators' work (shared/DESIGN.md): managing accounts, statistics for funders,
+        # backups (they hold every case), the audit trail, and what a person may ask for
+        # (access, erasure). Hidden from anyone else, shortcut and all.
+        self.audit_action = self._coordinators_action("auditTrail", self.show_audit)
+        self.users_action = self._coordinators_action("manageUsers", self.show_users)
+        self.statistics_action = self._coordinators_action(
+            "showStatistics", self.show_statistics, QKeySequence("Ctrl+Shift+S")
+        )
+        self.backup_action = self._coordinators_action("makeBackup", self.make_backup)
+        self.verify_backup_action = self._coordinators_action("verifyBackup", self.verify_backup)
+        self.restore_action = self._coordinators_action("restoreBackup", self.restoreRequested.emit)
+        self.check_action = self._coordinators_action("checkStore", self.check_store)
+        self.access_action = self._coordinators_action("exportEverything", self.export_everything)
+        self.erase_action = self._coordinators_action("eraseCase", self.erase_case)
+        self.review_action = self._coordinators_action("reviewClosedCases", self.show_review)
         self.stats_window: Any = None
         self.audit_window: Any = None
-        # Backups hold every case: a coordinator's task (shared/DESIGN.md).
-        self.backup_action = QAction(self)
-        self.backup_action.setObjectName("makeBackup")
-        self.backup_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.backup_action.triggered.connect(lambda: self.make_backup())
-        self.verify_backup_action = QAction(self)
-        self.verify_backup_action.setObjectName("verifyBackup")
-        self.verify_backup_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.verify_backup_action.triggered.connect(lambda: self.verify_backup())
-        self.restore_action = QAction(self)
-        self.restore_action.setObjectName("restoreBackup")
-        self.restore_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.restore_action.triggered.connect(self.restoreRequested)
-        self.check_action = QAction(self)
-        self.check_action.setObjectName("checkStore")
-        self.check_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.check_action.triggered.connect(lambda: self.check_store())
-        # What a person may ask for (access, erasure) is a coordinator's to give.
-        self.access_action = QAction(self)
-        self.access_action.setObjectName("exportEverything")
-        self.access_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.access_action.triggered.connect(lambda: self.export_everything())
-        # Erasing a person (the right to erasure) is a coordinator's decision.
-        self.erase_action = QAction(self)
-        self.erase_action.setObjectName("eraseCase")
-        self.erase_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.erase_action.triggered.connect(lambda: self.erase_case())
-        self.review_action = QAction(self)
-        self.review_action.setObjectName("reviewClosedCases")
-        self.review_action.setVisible(signed_in_role_is_coordinator(self._signed_in))
-        self.review_action.triggered.connect(self.show_review)
         self.cv_action = QAction(self)
         self.cv_action.setObjectName("cvDraft")
         self.cv_action.triggered.connect(self.cv_draft)
