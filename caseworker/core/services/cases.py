@@ -491,16 +491,17 @@ def due_for_review(
     if user.role is not Role.COORDINATOR:
         raise ErasureByCoordinators()
     cutoff = months_before(today or dt.date.today(), months)
+    due = [Case.status == CaseStatus.CLOSED, Case.closed_on <= cutoff]
     with store.read() as session:
-        closed = dict(session.execute(
-            select(Case.id, Case.closed_on).where(Case.status == CaseStatus.CLOSED, Case.closed_on <= cutoff)
-        ).all())
-    due = [(s, closed[s.case_id]) for s in case_summaries(store, user) if s.case_id in closed]
-    return sorted(due, key=lambda pair: (pair[1], pair[0].reference))
+        closed = dict(session.execute(select(Case.id, Case.closed_on).where(*due)).all())
+    # Only the rows due, not the whole list (100,000 summaries to keep a few).
+    rows = case_list_rows(store, user, where=due)
+    return sorted(((summary_of_row(row), closed[row[0]]) for row in rows), key=lambda pair: (pair[1], pair[0].reference))
 
 
-def case_list_rows(store: CasesStore, user: UserInfo) -> list[ListRow]:
-    """Every case the user may see, as rows for the case list, in one query.
+def case_list_rows(store: CasesStore, user: UserInfo, *, where: Sequence[Any] = ()) -> list[ListRow]:
+    """Every case the user may see (and that meets ``where``'s conditions), as rows for the case
+    list, in one query.
 
     Caseworkers see the cases assigned to them (see may_open); coordinators see all.
     The rows come straight from the driver, already in the list's shape, without the ORM's
@@ -527,6 +528,8 @@ def case_list_rows(store: CasesStore, user: UserInfo) -> list[ListRow]:
     )
     if user.role is Role.CASEWORKER:
         query = query.where(Case.assigned_to == user.id)
+    if where:
+        query = query.where(*where)
     with store.read() as session:
         connection = session.connection()
         compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
