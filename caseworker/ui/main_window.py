@@ -747,8 +747,12 @@ class MainWindow(QMainWindow):
         document = folder / f"{loaded.reference}-everything-held.json"
         try:
             held = subject_access.gather(self._signed_in, loaded.id)
-            write_access_pdf(held, language, pdf)
             subject_access.write_json(held, document)
+            try:
+                write_access_pdf(held, language, pdf)
+            except BaseException:
+                document.unlink(missing_ok=True)  # the two files together, or neither
+                raise
         except CaseworkerError as error:
             self._show_error(error)
             return None

@@ -83,3 +83,29 @@ def test_the_window_writes_both_files_from_the_open_case(qtbot, signed_in: accou
     assert "ሰላም ተስፋዬ" in text and "+39 333 765 4321" in text
     assert "Everything we hold about you" not in text  # in Tigrinya, the person's language
     assert not list(tmp_path.glob("*.partial"))
+
+
+@pytest.mark.parametrize("failing", ["pdf", "json"])
+def test_a_full_disk_leaves_neither_file(qtbot, signed_in: accounts.SignedIn, held: CaseFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:  # type: ignore[no-untyped-def]
+    """Whichever of the two files the disk fills up on, neither is left: a person handed a
+    PDF without its JSON, or the reverse, would hold half of what they asked for."""
+    from caseworker.core.errors import DiskFull
+    from caseworker.reports import subject_access as printed
+
+    def full(*_args: object) -> None:
+        raise DiskFull()
+
+    window = MainWindow(signed_in, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.open_case(held.id)  # type: ignore[arg-type]
+    shown: list[str] = []
+    monkeypatch.setattr(window, "_show_error", lambda error: shown.append(str(error)))
+    if failing == "pdf":
+        monkeypatch.setattr(printed, "write_access_pdf", full)
+    else:
+        monkeypatch.setattr(subject_access, "write_json", full)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert window.export_everything(folder) is None
+    assert shown and "full" in shown[0].lower()
+    assert list(folder.iterdir()) == []
