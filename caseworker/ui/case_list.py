@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -37,6 +38,7 @@ from caseworker.core.services.caselist import (
     ListRow,
 )
 from caseworker.core.services.records import CaseSummary, UserInfo
+from caseworker.ui.widgets.collation import ranks
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -72,6 +74,7 @@ class CaseListModel(QAbstractTableModel):
     def set_view(self, view: CaseListView) -> None:
         """Show a list read (and sorted) elsewhere, keeping the order the person chose."""
         self.beginResetModel()
+        view.set_collation(ranks)
         if (view.sort_column, view.descending) != (self._view.sort_column, self._view.descending):
             view.sort(self._view.sort_column, self._view.descending)
         self._view = view
@@ -139,8 +142,21 @@ class CaseListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
             return
+        self._reorder(lambda: self._view.sort(Column(column), descending=order == Qt.SortOrder.DescendingOrder))
+
+    def _reorder(self, change: Callable[[], None]) -> None:
+        """Put the rows in a new order; the selected case stays selected, wherever it moves."""
         self.layoutAboutToBeChanged.emit()
-        self._view.sort(Column(column), descending=order == Qt.SortOrder.DescendingOrder)
+        before = self.persistentIndexList()
+        cases = [self._view.row(index.row())[ID] for index in before]
+        change()
+        if before:
+            position = {case: self._view.position_of(case) for case in set(cases)}  # one selected, mostly
+            after = [
+                QModelIndex() if position[case] is None else self.index(position[case], index.column())
+                for case, index in zip(cases, before, strict=True)
+            ]
+            self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 
     def set_filter(self, case_filter: CaseFilter) -> None:
@@ -159,6 +175,8 @@ class CaseListModel(QAbstractTableModel):
         self.endResetModel()
 
     def retranslate(self) -> None:
+        # Names sort in the new language's order (a list sorted by another column stays as it is).
+        self._reorder(lambda: self._view.set_collation(ranks))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if len(self._view):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._view) - 1, len(Column) - 1))

@@ -32,6 +32,7 @@ from caseworker.core.keys import PASSWORD_MIN_LENGTH, RFC9106_LOW_MEMORY, KdfPar
 from caseworker.core.paths import DataDir
 from caseworker.core.reference import country_codes
 from caseworker.ui.tasks import Task
+from caseworker.ui.widgets.collation import sorted_by_name
 
 if TYPE_CHECKING:
     from caseworker.core.services.accounts import SignedIn
@@ -431,7 +432,7 @@ class FirstRunDialog(BusyDialog):
         current = self.country.currentData()
         self.country.clear()
         self.country.addItem(_("Choose the country you work in"), None)
-        names = sorted((country_name(code), code) for code in country_codes())
+        names = sorted_by_name(((country_name(code), code) for code in country_codes()), lambda pair: pair[0])
         for name, code in names:
             self.country.addItem(name, code)
         territory = current or current_locale().territory

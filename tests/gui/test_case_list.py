@@ -67,3 +67,41 @@ def test_activating_a_row_reports_its_case(qtbot) -> None:  # type: ignore[no-un
     with qtbot.waitSignal(panel.caseActivated) as signal:
         qtbot.keyClick(panel.table, Qt.Key.Key_Return)
     assert signal.args == [3]
+
+
+def test_names_sort_in_the_order_of_the_interface_language_and_the_selection_follows(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from caseworker.core.i18n import set_language
+    from caseworker.core.services.caselist import row_of_summary
+    from tests.unit.test_caselist import SUMMARIES
+
+    rows = [row_of_summary(replace(s, name_latin=name)) for s, name in zip(SUMMARIES, ["Chalupa", "Hruška", "Cihla", "Čapek"], strict=True)]
+    panel = CaseListPanel()
+    qtbot.addWidget(panel)
+    panel.set_cases(CaseListView(rows), [])
+    panel.show()
+    panel.model.sort(Column.NAME_LATIN, Qt.SortOrder.AscendingOrder)
+
+    def shown() -> list[str]:
+        return [panel.model.index(r, Column.NAME_LATIN).data() for r in range(panel.model.rowCount())]
+
+    assert shown() == ["Čapek", "Chalupa", "Cihla", "Hruška"]  # English: Č is a C, Ch is C and h
+    panel.select_case(2)  # Hruška
+    set_language("cs")
+    panel.retranslate()
+    assert shown() == ["Cihla", "Čapek", "Hruška", "Chalupa"]  # Czech: C, Č, H, then Ch
+    assert panel.current_case_id() == 2
+    set_language("en")
+    panel.retranslate()
+    assert shown() == ["Čapek", "Chalupa", "Cihla", "Hruška"]
+    assert panel.current_case_id() == 2
+
+
+def test_ranks_follow_the_language_and_numbers_count_as_numbers() -> None:
+    from caseworker.ui.widgets.collation import ranks, sorted_by_name
+
+    names = ["Zahir", "Aalto", "Øberg", "Olsen", "Flat 10", "Flat 2"]
+    assert sorted_by_name(names, str, "en") == ["Aalto", "Flat 2", "Flat 10", "Øberg", "Olsen", "Zahir"]
+    assert sorted_by_name(names, str, "da") == ["Flat 2", "Flat 10", "Olsen", "Zahir", "Øberg", "Aalto"]
+    assert ranks(["b", "a", "b"], "en") == [1, 0, 1]

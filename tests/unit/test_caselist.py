@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace as dataclass_replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -165,3 +166,71 @@ def test_any_sequence_of_filters_sorts_saves_and_erasures_shows_what_a_plain_rec
         assert view.total == len(rows)
         keys = _sort_keys([view.row(i) for i in range(len(view))], view.sort_column)
         assert keys == sorted(keys, reverse=view.descending)
+
+
+class CountedCollation:
+    """Ranks names backwards (a collation no code-point order gives), counting its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, strings):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        order = sorted(set(strings), reverse=True)
+        return [order.index(text) for text in strings]
+
+
+def test_names_sort_by_the_collation_given_and_other_columns_do_not() -> None:
+    view = CaseListView(ROWS)
+    collation = CountedCollation()
+    view.set_collation(collation)
+    view.sort(Column.NAME_LATIN)
+    assert names(view) == ["Şükrü Yılmaz", "Selam Tesfaye", "Olena Kovalenko", "Ahmad Karimi"]
+    view.sort(Column.CASEWORKER)
+    assert [view[i].caseworker_name for i in range(4)] == ["Worker 8", "Worker 7", "Worker 7", ""]
+    view.sort(Column.OPENED)
+    assert collation.calls == 2  # the dates are not collated
+    view.set_collation(None)
+    view.sort(Column.NAME_LATIN)
+    assert names(view) == ["Ahmad Karimi", "Olena Kovalenko", "Selam Tesfaye", "Şükrü Yılmaz"]
+
+
+def test_a_new_collation_sorts_a_list_sorted_by_name_again() -> None:
+    view = CaseListView(ROWS)
+    view.sort(Column.NAME_LATIN)
+    view.set_collation(CountedCollation())
+    assert names(view) == ["Şükrü Yılmaz", "Selam Tesfaye", "Olena Kovalenko", "Ahmad Karimi"]
+
+
+def test_saving_a_case_ranks_the_names_again_only_when_its_name_changed() -> None:
+    view = CaseListView(ROWS)
+    collation = CountedCollation()
+    view.set_collation(collation)
+    view.sort(Column.NAME_LATIN)
+    assert collation.calls == 1
+    view.replace(dataclass_replace(SUMMARIES[0], last_contact_on=dt.date(2026, 6, 1)))
+    assert collation.calls == 1
+    assert names(view) == ["Şükrü Yılmaz", "Selam Tesfaye", "Olena Kovalenko", "Ahmad Karimi"]
+    view.sort(Column.LAST_CONTACT, descending=True)
+    assert names(view)[0] == "Ahmad Karimi"  # its new date was taken into the dates' keys
+    view.sort(Column.NAME_LATIN)
+    view.replace(dataclass_replace(SUMMARIES[0], name_latin="Zahra Karimi", folded_name=fold("Zahra Karimi")))
+    assert collation.calls == 2
+    assert names(view) == ["Şükrü Yılmaz", "Zahra Karimi", "Selam Tesfaye", "Olena Kovalenko"]
+    view.replace(summary(5, "Bashir Noori"))
+    assert collation.calls == 3
+    assert names(view)[-2:] == ["Olena Kovalenko", "Bashir Noori"]
+
+
+def test_erasing_a_case_keeps_every_column_in_order_without_ranking_again() -> None:
+    view = CaseListView(ROWS)
+    collation = CountedCollation()
+    view.set_collation(collation)
+    view.sort(Column.NAME_LATIN)
+    view.sort(Column.OPENED)
+    view.remove(2)
+    view.sort(Column.NAME_LATIN)
+    assert collation.calls == 1
+    assert names(view) == ["Selam Tesfaye", "Olena Kovalenko", "Ahmad Karimi"]
+    view.sort(Column.LAST_CONTACT, descending=True)
+    assert names(view) == ["Olena Kovalenko", "Ahmad Karimi", "Selam Tesfaye"]

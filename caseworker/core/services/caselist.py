@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -46,7 +46,20 @@ def _reference_key(reference: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in reference.split("-"))
 
 
-def _sort_keys(rows: Sequence[ListRow], column: Column) -> list[Any]:
+# The ranks of names in the order of the language the list is read in: Czech puts "Chalupa"
+# after "Hruška", Danish puts "Aalto" after "Zahir". Sorting needs the language's collation,
+# which core does not have (ICU comes with Qt); the window passes one in. Without it, names sort
+# by their case-folded letters.
+Collation = Callable[[Sequence[str]], Sequence[int]]
+
+# The columns of names, and the field each sorts by.
+_COLLATED = {Column.NAME_LATIN: LATIN, Column.NAME_NATIVE: NATIVE, Column.CASEWORKER: CASEWORKER_NAME}
+
+
+def _sort_keys(rows: Sequence[ListRow], column: Column, collation: Collation | None = None) -> list[Any]:
+    if collation is not None and column in _COLLATED:
+        field = _COLLATED[column]
+        return list(collation([r[field] for r in rows]))
     match column:
         case Column.REFERENCE:
             return [_reference_key(r[REFERENCE]) for r in rows]
@@ -133,6 +146,7 @@ class CaseListView:
         self._sort_column = Column.LAST_CONTACT
         self._descending = True
         self._filter = CaseFilter()
+        self._collation: Collation | None = None
         self._keys: dict[Column, list[Any]] = {}  # sort keys per column, computed once
         # Row indices in the list's order, and in that order too the string the filter looks in
         # for each (the haystack), so a keystroke runs in C (map and compress over two lists)
@@ -168,6 +182,14 @@ class CaseListView:
         self._sort_column, self._descending = column, descending
         self._resort()
 
+    def set_collation(self, collation: Collation | None) -> None:
+        """Sort names in a language's order from now on (after the language changes, say)."""
+        self._collation = collation
+        for column in _COLLATED:
+            self._keys.pop(column, None)
+        if self._sort_column in _COLLATED:
+            self._resort()
+
     def set_filter(self, case_filter: CaseFilter) -> None:
         narrowing = case_filter.narrows(self._filter)
         self._filter = case_filter
@@ -189,17 +211,35 @@ class CaseListView:
     def replace(self, summary: CaseSummary) -> None:
         """Put a saved case's new summary in place (or add a new one); order and filter stay."""
         row = row_of_summary(summary)
-        for index, existing in enumerate(self._rows):
-            if existing[ID] == row[ID]:
-                self._rows[index] = row
-                self._sorted_haystack[self._sorted.index(index)] = self._searchable(row)
-                break
+        index = next((i for i, existing in enumerate(self._rows) if existing[ID] == row[ID]), None)
+        self._update_keys(index, row)
+        if index is not None:
+            self._rows[index] = row
+            self._sorted_haystack[self._sorted.index(index)] = self._searchable(row)
         else:
             self._sorted.append(len(self._rows))
             self._rows.append(row)
             self._sorted_haystack.append(self._searchable(row))
-        self._keys.clear()
         self._resort()
+
+    def _update_keys(self, index: int | None, row: ListRow) -> None:
+        """Each column's sort keys with one row changed (``index``) or added (None).
+
+        A key of its own is computed for the row. A name's collation key is a rank among all
+        the names, so a changed or new name means ranking them all again (0.6 s at 100,000 rows);
+        a saved case whose name did not change keeps its rank.
+        """
+        for column, keys in list(self._keys.items()):
+            if self._collation is not None and column in _COLLATED:
+                field = _COLLATED[column]
+                if index is None or self._rows[index][field] != row[field]:
+                    del self._keys[column]
+                continue
+            key = _sort_keys([row], column)[0]
+            if index is None:
+                keys.append(key)
+            else:
+                keys[index] = key
 
     def remove(self, case_id: int) -> None:
         """Take an erased case out of the list; order and filter stay."""
@@ -209,13 +249,14 @@ class CaseListView:
         del self._sorted_haystack[self._sorted.index(index)]
         del self._rows[index]
         self._sorted = [i - (i > index) for i in self._sorted if i != index]
-        self._keys.clear()
+        for keys in self._keys.values():  # the others' keys, ranks too, keep their order
+            del keys[index]
         self._refilter(narrowing=False)
 
     def _order(self) -> list[int]:
         keys = self._keys.get(self._sort_column)
         if keys is None:
-            keys = self._keys[self._sort_column] = _sort_keys(self._rows, self._sort_column)
+            keys = self._keys[self._sort_column] = _sort_keys(self._rows, self._sort_column, self._collation)
         return sorted(range(len(keys)), key=keys.__getitem__, reverse=self._descending)
 
     def _resort(self) -> None:

@@ -3,12 +3,10 @@ typing any part of the name in the interface language, or the code itself."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCollator,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 from caseworker.core.i18n import _, country_name, current_language, language_name
 from caseworker.core.reference import country_codes, isco_sub_major_groups, language_codes
 from caseworker.core.text import fold
-from caseworker.ui.widgets.dates import ui_locale
+from caseworker.ui.widgets.collation import sorted_by_name
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -230,8 +228,7 @@ class CodePicker(QComboBox):
         if key not in _NAMED:
             named = [(cls.name(code), code) for code in cls.codes()]
             if cls.sort_by_name:
-                collator = QCollator(ui_locale())
-                named.sort(key=functools.cmp_to_key(lambda a, b: collator.compare(a[0], b[0])))
+                named = sorted_by_name(named, lambda entry: entry[0], language)
             _NAMED[key] = tuple(cls._entry(text, code) for text, code in named)
         return _NAMED[key]
 
