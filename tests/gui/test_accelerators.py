@@ -1,0 +1,183 @@
+"""Alt and a letter reaches one label or button of a window, in every language: the windows that
+tests/gui/test_languages.py does not cover (statistics, "Where to go", referring, pathways and
+referrals, follow-ups, the CV, translating a directory entry and the dialogs that add an entry to
+a list of the case file). In a window with a menu bar, the menus' titles count too, and no two
+entries of one menu share a letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QMenu, QWidget
+
+from caseworker.core.directory import editing
+from caseworker.core.directory.store import DirectoryStore
+from caseworker.core.i18n import UI_LANGUAGES
+from caseworker.core.models.enums import ConsentMethod, ConsentScope
+from caseworker.core.pathways.templates import load_templates
+from caseworker.core.services import accounts, cases, pathways
+from caseworker.core.services.records import CaseFile, ConsentEntry, MeetingRecord, PersonDetails
+from caseworker.ui.language import LanguageSwitcher
+from tests.gui.test_languages import _accelerator, _dialog_clashes, switcher  # noqa: F401 - a fixture
+
+Maker = Callable[[], QWidget]
+
+# The English texts clash here (Alt+P): a fix belongs in caseworker/ui/pathways_panel.py, then
+# this entry goes. Listed, not ignored: once fixed, the test says so until the entry is removed.
+KNOWN_ENGLISH_CLASHES = {
+    f"en {where} pathwaysPanel: 'Show to the &person…' and 'Dro&p pathway…'" for where in ("pathways", "pathways, paused")
+}
+
+
+def _menu_clashes(window: QMainWindow, language: str) -> list[str]:
+    """A main window's menu titles share Alt with its labels and buttons; a menu's own entries
+    share the letters among themselves."""
+    clashes: list[str] = []
+    reached: dict[str, str] = {}
+    for widget in window.findChildren(QWidget):
+        if widget.isVisibleTo(window) and (
+            isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None)
+        ):
+            key = _accelerator(widget.text())
+            if key is not None:
+                reached.setdefault(key, widget.text())
+    titles = [a for a in window.menuBar().actions() if a.isVisible()]
+    for title in titles:
+        key = _accelerator(title.text())
+        if key is not None and key in reached:
+            clashes.append(f"{language} {window.objectName()} menu bar: {reached[key]!r} and {title.text()!r}")
+        if key is not None:
+            reached[key] = title.text()
+    for title in titles:
+        menu = title.menu()
+        if not isinstance(menu, QMenu):
+            continue
+        seen: dict[str, str] = {}
+        for action in menu.actions():
+            if not action.isVisible() or action.isSeparator():
+                continue
+            key = _accelerator(action.text())
+            if key is None:
+                continue
+            if key in seen:
+                clashes.append(f"{language} {window.objectName()} {title.text()!r}: {seen[key]!r} and {action.text()!r}")
+            seen[key] = action.text()
+    return clashes
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Iterator[DirectoryStore]:
+    """A directory with one entry, so that lists have something to show and it can be translated."""
+    store = DirectoryStore.create(tmp_path / "directory.db")
+    editing.save_service(store, editing.ServiceDraft(
+        name="Sportello lavoro migranti", organization_name="Associazione Ponte", description="Aiuto con il curriculum.",
+        categories=("recognition",), address_1="Via Roma 12", postal_code="10121", city="Torino", country="IT",
+    ))
+    yield store
+    store.dispose()
+
+
+def _service_id(store: DirectoryStore) -> str:
+    from caseworker.core.directory import search
+
+    with store.read() as session:
+        return search.search(session.connection(), "", limit=1)[0].service_id
+
+
+def _makers(signed_in: accounts.SignedIn, directory: DirectoryStore, tmp_path: Path) -> dict[str, Maker]:
+    from caseworker.ui.cv_dialog import CvDialog
+    from caseworker.ui.directory_translate import TranslationsDialog
+    from caseworker.ui.directory_window import DirectoryWindow
+    from caseworker.ui.followups_panel import FollowUpsPanel
+    from caseworker.ui.pathways_panel import OutcomeDialog, PathwaysPanel, ReferralsPanel, ShowToClient
+    from caseworker.ui.refer_dialog import ReferDialog
+    from caseworker.ui.sections import (
+        ConsentDialog,
+        EducationDialog,
+        ExperienceDialog,
+        GoalDialog,
+        LanguageDialog,
+        LegalStatusDialog,
+        MeetingDialog,
+        QualificationDialog,
+    )
+    from caseworker.ui.stats_window import StatsWindow
+
+    today = dt.date.today()
+
+    def new_case(name: str) -> CaseFile:
+        return cases.create_case(signed_in.store, CaseFile(
+            person=PersonDetails(name_latin=name, preferred_language="ti"),
+            meetings=(MeetingRecord(today, notes="First meeting"),),
+            consents=(ConsentEntry(ConsentScope.SHARING, True, today, ConsentMethod.WRITTEN),),
+        ))
+
+    case, paused_case = new_case("Selam Tesfaye"), new_case("Dawit Haile")
+    assert case.id is not None and paused_case.id is not None
+    templates = load_templates(signed_in.data_dir.pathways)
+    template = templates.by_id["recognition"]
+    pathway = pathways.start_pathway(signed_in.store, case.id, template, on=today, user=signed_in.user)
+    step = pathway.steps[0]
+    # The other case's pathway is paused: its button says Resume instead of Pause.
+    other = pathways.start_pathway(signed_in.store, paused_case.id, template, on=today, user=signed_in.user)
+    pathways.pause_pathway(signed_in.store, other.id, version=other.version, user=signed_in.user)
+    service_id = _service_id(directory)
+    settings = lambda name: QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)  # noqa: E731
+
+    def panel(made: PathwaysPanel | ReferralsPanel, shown: CaseFile = case) -> QWidget:
+        made.show_case(shown)
+        return made
+
+    def record_dialog(kind: type) -> Maker:
+        def make() -> QWidget:
+            dialog = kind()
+            dialog.set_record(None)
+            return dialog
+        return make
+
+    return {
+        "statistics": lambda: StatsWindow(signed_in, settings("stats"), make=lambda *a, **k: None, today=lambda: today),
+        "where to go": lambda: DirectoryWindow(directory, settings("lookup")),
+        "where to go, keeping": lambda: DirectoryWindow(directory, settings("keeper"), editor="maria@ponte.example"),
+        "translate an entry": lambda: TranslationsDialog(directory, service_id, "ar"),
+        "refer": lambda: ReferDialog(directory, "recognition"),
+        "pathways": lambda: panel(PathwaysPanel(signed_in, templates)),
+        "pathways, paused": lambda: panel(PathwaysPanel(signed_in, templates), paused_case),
+        "show to the person": lambda: ShowToClient(pathway, step, template.step(step.step_key), "ti"),
+        "referrals": lambda: panel(ReferralsPanel(signed_in, lambda quiet=False: directory)),
+        "outcome of a referral": lambda: OutcomeDialog(),
+        "follow-ups": lambda: FollowUpsPanel(signed_in, today=lambda: today),
+        "cv": lambda: CvDialog(case, "it"),
+        "consent": record_dialog(ConsentDialog),
+        "education": record_dialog(EducationDialog),
+        "work experience": record_dialog(ExperienceDialog),
+        "goal": record_dialog(GoalDialog),
+        "language": record_dialog(LanguageDialog),
+        "legal status": record_dialog(LegalStatusDialog),
+        "meeting": record_dialog(MeetingDialog),
+        "qualification": record_dialog(QualificationDialog),
+    }
+
+
+def test_no_two_labels_or_buttons_of_the_other_windows_share_an_accelerator(  # type: ignore[no-untyped-def]
+    qtbot, signed_in: accounts.SignedIn, switcher: LanguageSwitcher, directory: DirectoryStore, tmp_path: Path
+) -> None:
+    makers = _makers(signed_in, directory, tmp_path)
+    clashes: list[str] = []
+    for language in UI_LANGUAGES:
+        switcher.apply(language.code)
+        for name, make in makers.items():
+            window = make()
+            qtbot.addWidget(window)
+            window.show()
+            where = f"{language.code} {name}"
+            clashes += _dialog_clashes(window, where)
+            if isinstance(window, QMainWindow):
+                clashes += _menu_clashes(window, where)
+            window.close()
+    assert [c for c in clashes if c not in KNOWN_ENGLISH_CLASHES] == [], "\n".join(clashes)
+    assert KNOWN_ENGLISH_CLASHES <= set(clashes), "fixed: remove it from KNOWN_ENGLISH_CLASHES"
