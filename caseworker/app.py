@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caseworker import APP_NAME, __version__
 from caseworker.core.errors import ReadOnlyDataDir
-from caseworker.core.i18n import _, current_language, fill, set_language
+from caseworker.core.i18n import Preferences, _, current_language, fill, set_language
 from caseworker.core.keys import KdfParams
 from caseworker.core.paths import DataDir
 from caseworker.ui.fonts import register_bundled_fonts
@@ -43,6 +43,10 @@ class CaseworkerApp:
             self.languages.apply(str(chosen))
         except ValueError:
             self.languages.apply("en")
+        self.languages.set_preferences(Preferences(
+            solar_hijri=self.settings.value("solar_hijri", False, type=bool),
+            native_digits=self.settings.value("native_digits", False, type=bool),
+        ))
         self.window = None
         self.signed_in: SignedIn | None = None
         self.dialog = None
@@ -137,6 +141,7 @@ class CaseworkerApp:
             idle_seconds=lambda: self.idle_lock.idle_seconds() if self.idle_lock is not None else 0.0,
         )
         self.window.languageChosen.connect(self.switch_language)
+        self.window.preferencesChosen.connect(self.switch_preferences)
         self.window.directoryRequested.connect(self.show_directory)
         self.window.restoreRequested.connect(self.restore_from_main)
         self.window.show()
@@ -255,6 +260,16 @@ class CaseworkerApp:
         """Change the language while the app runs, without a restart and without losing edits."""
         self.languages.apply(code)
         self.settings.setValue("language", code)
+        self._retranslate_windows()
+
+    def switch_preferences(self, chosen: Preferences) -> None:
+        """Dates in another calendar, or other digits: every window writes its dates again."""
+        self.languages.set_preferences(chosen)
+        self.settings.setValue("solar_hijri", chosen.solar_hijri)
+        self.settings.setValue("native_digits", chosen.native_digits)
+        self._retranslate_windows()
+
+    def _retranslate_windows(self) -> None:
         for widget in (self.dialog, self.window, *self.directory_windows):
             if widget is not None:
                 try:

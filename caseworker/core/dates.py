@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from caseworker.core.errors import InvalidDate
-from caseworker.core.i18n import N_, _, format_date, format_year_month
+from caseworker.core.i18n import N_, _, format_date, format_year_month, in_digits
 
 
 class Precision(str, Enum):
@@ -100,7 +100,7 @@ class PartialDate:
         if self.precision is Precision.MONTH:
             return format_year_month(self.year, self.month)  # type: ignore[arg-type]
         if self.precision is Precision.YEAR:
-            return str(self.year)
+            return in_digits(str(self.year))
         return _("Not known")
 
 

@@ -18,8 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from gettext import NullTranslations
 
+import jdatetime
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from babel.support import Translations
 
@@ -130,6 +132,29 @@ _spoken = threading.local()
 
 def _now() -> _Active:
     return getattr(_spoken, "active", None) or _active
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """How the person likes dates and numbers written, in the languages where there is a choice."""
+
+    # Persian and Dari: dates in the Solar Hijri calendar, the one Iran and Afghanistan live by.
+    solar_hijri: bool = False
+    # Arabic, Persian, Dari, Pashto and Sorani: digits in the language's own script (٣، ۳)
+    # instead of 0-9, in dates and numbers.
+    native_digits: bool = False
+
+
+_preferences = Preferences()
+
+
+def set_preferences(preferences: Preferences) -> None:
+    global _preferences
+    _preferences = preferences
+
+
+def preferences() -> Preferences:
+    return _preferences
 
 
 def normalise_code(code: str) -> str:
@@ -277,24 +302,113 @@ def isolate(value: object) -> str:
 def fill(translated: str, **values: object) -> str:
     """A translated template with its values; in a right-to-left language each value is
     isolated, so that a file path, a Latin name or a number keeps its own direction."""
+    values = {key: in_digits(str(v)) if type(v) is int else v for key, v in values.items()}
     if values and is_right_to_left():
         values = {key: isolate(value) for key, value in values.items()}
     return translated.format(**values)
 
 
+# The languages whose people may read dates in the Solar Hijri calendar.
+SOLAR_HIJRI_LANGUAGES = ("fa", "fa_AF")
+
+# The months of the Solar Hijri calendar as CLDR names them ("persian" calendar): Iran's Persian
+# names, and the zodiac names Afghanistan uses in Dari. (A test holds them equal to Qt's copy of
+# CLDR.) Babel reads only the Gregorian calendar's names.
+_SOLAR_HIJRI_MONTHS = {
+    "fa": ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"),
+    "fa_AF": ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبلهٔ", "میزان", "عقرب", "قوس", "جدی", "دلو", "حوت"),
+}
+
+# The shipped languages whose own digits are not 0-9 (a test holds this equal to CLDR's data).
+NATIVE_DIGIT_LANGUAGES = ("ar", "fa", "fa_AF", "ps", "ckb")
+
+# The digits of the numbering systems CLDR names as the shipped languages' native ones.
+_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+@functools.cache
+def _native_system(code: str) -> str | None:
+    """The language's own numbering system, if it is not 0-9 and its digits are known here."""
+    if code == PSEUDO:
+        return None
+    system = Locale.parse(code).other_numbering_systems.get("native")
+    return system if system in _DIGITS else None
+
+
+def has_native_digits(code: str) -> bool:
+    return _native_system(code) is not None
+
+
+@functools.cache
+def _digit_table(system: str) -> dict[int, str]:
+    return str.maketrans("0123456789", _DIGITS[system])
+
+
+def in_digits(text: str) -> str:
+    """``text`` with 0-9 written in the language's own digits, where the person prefers them."""
+    if not _preferences.native_digits:
+        return text
+    system = _native_system(_now().code)
+    return text.translate(_digit_table(system)) if system else text
+
+
+def solar_hijri() -> bool:
+    """Whether dates are now written in the Solar Hijri calendar."""
+    return _preferences.solar_hijri and _now().code in SOLAR_HIJRI_LANGUAGES
+
+
+class _SolarHijriFormat(babel_dates.DateTimeFormat):
+    """A CLDR date pattern filled with the Solar Hijri year, month and day of a date (the day of
+    the week is the same in every calendar)."""
+
+    def __init__(self, value: dt.date, locale: Locale) -> None:
+        super().__init__(value, locale)
+        self.solar = jdatetime.date.fromgregorian(date=value)
+        self.months = _SOLAR_HIJRI_MONTHS.get(str(locale), _SOLAR_HIJRI_MONTHS["fa"])
+
+    def __getitem__(self, name: str) -> str:
+        if name[0] == "d":
+            return self.format(self.solar.day, len(name))
+        return super().__getitem__(name)
+
+    def format_year(self, char: str, num: int) -> str:
+        year = self.format(self.solar.year, num)
+        return year[-2:] if num == 2 else year
+
+    def format_month(self, char: str, num: int) -> str:
+        if num <= 2:
+            return self.format(self.solar.month, num)
+        return self.months[self.solar.month - 1]
+
+
+def _solar_hijri_date(value: dt.date, pattern: str) -> str:
+    return str(babel_dates.parse_pattern(pattern) % _SolarHijriFormat(value, current_locale()))
+
+
 def format_date(value: dt.date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return babel_dates.format_date(value, format=fmt, locale=current_locale())
+    if solar_hijri():
+        date = value.date() if isinstance(value, dt.datetime) else value
+        known = current_locale().date_formats
+        return in_digits(_solar_hijri_date(date, str(known[fmt].pattern) if fmt in known else fmt))
+    return in_digits(babel_dates.format_date(value, format=fmt, locale=current_locale()))
 
 
 def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return babel_dates.format_datetime(value, format=fmt, locale=current_locale())
+    if solar_hijri():
+        # As Babel joins a date and a time, with the date in the Solar Hijri calendar.
+        joined = str(current_locale().datetime_formats[fmt]).replace("'", "")
+        time = babel_dates.format_time(value, fmt, tzinfo=None, locale=current_locale())
+        return in_digits(joined.replace("{0}", time).replace("{1}", format_date(value.date(), fmt)))
+    return in_digits(babel_dates.format_datetime(value, format=fmt, locale=current_locale()))
 
 
 def format_number(value: int | float) -> str:
+    if _preferences.native_digits and (system := _native_system(_now().code)):
+        return in_digits(babel_numbers.format_decimal(value, locale=current_locale(), numbering_system=system))
     return babel_numbers.format_decimal(value, locale=current_locale())
 
 
@@ -314,10 +428,19 @@ def language_name(code: str) -> str:
         return code
 
 
+def language_list(codes: tuple[str, ...]) -> str:
+    """Languages named in a list, as the interface language writes one ("Persian and Dari")."""
+    return babel_lists.format_list([language_name(code) for code in codes], locale=current_locale())
+
+
 def format_year_month(year: int, month: int) -> str:
     """'March 2020', 'březen 2020', 'Μάρτιος 2020': the language's own pattern for a month of a
-    year, with the month in the form it takes standing alone (not the one inside a full date)."""
-    return babel_dates.format_skeleton("yMMMM", dt.date(year, month, 1), locale=current_locale())
+    year, with the month in the form it takes standing alone (not the one inside a full date).
+
+    Always a Gregorian month, in the Solar Hijri preference too: such a month (a birth known to
+    the month, a reporting period) spans parts of two Solar Hijri months, and naming either
+    would claim more than is known."""
+    return in_digits(babel_dates.format_skeleton("yMMMM", dt.date(year, month, 1), locale=current_locale()))
 
 
 def month_name(month: int) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from caseworker.core.i18n import PSEUDO, UI_LANGUAGES, is_right_to_left, set_language
+from caseworker.core.i18n import UI_LANGUAGES, Preferences, is_right_to_left, set_language, set_preferences
+from caseworker.ui.widgets.dates import ui_locale
 
 
 class LanguageSwitcher:
@@ -28,9 +29,14 @@ class LanguageSwitcher:
                 self._app.installTranslator(translator)
                 self._qt_translator = translator
                 break
-        QLocale.setDefault(QLocale(code if code != PSEUDO else "en"))
+        QLocale.setDefault(ui_locale())
         self._app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if is_right_to_left(code) else Qt.LayoutDirection.LeftToRight)
         return code
+
+    def set_preferences(self, chosen: Preferences) -> None:
+        """Dates and digits as the person prefers them, in text and in Qt's fields alike."""
+        set_preferences(chosen)
+        QLocale.setDefault(ui_locale())
 
 
 def system_language() -> str:

@@ -35,7 +35,20 @@ from caseworker import APP_NAME, __version__
 from caseworker.core.db import damage_reason, integrity_problems, quick_problems
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, format_date, menu_name, ngettext
+from caseworker.core.i18n import (
+    NATIVE_DIGIT_LANGUAGES,
+    SOLAR_HIJRI_LANGUAGES,
+    UI_LANGUAGES,
+    Preferences,
+    _,
+    current_language,
+    fill,
+    format_date,
+    language_list,
+    menu_name,
+    ngettext,
+    preferences,
+)
 from caseworker.core.keys import load_ciphers
 from caseworker.core.labels import label
 from caseworker.core.models.enums import AuditAction, CaseStatus, ClosureReason, Role
@@ -197,6 +210,7 @@ def signed_in_role_is_coordinator(signed_in: SignedIn) -> bool:
 
 class MainWindow(QMainWindow):
     languageChosen = Signal(str)
+    preferencesChosen = Signal(object)  # Preferences: calendar and digits
     directoryRequested = Signal()
     restoreRequested = Signal()
 
@@ -511,6 +525,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, code=language.code: self.languageChosen.emit(code))
             self.language_menu.addAction(action)
             self.language_actions[language.code] = action
+        self.language_menu.addSeparator()
+        self.solar_hijri_action = QAction(self, checkable=True)
+        self.native_digits_action = QAction(self, checkable=True)
+        for action in (self.solar_hijri_action, self.native_digits_action):
+            action.triggered.connect(self._preferences_chosen)
+            self.language_menu.addAction(action)
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about_action)
 
@@ -553,6 +573,13 @@ class MainWindow(QMainWindow):
             action = self.language_actions[language.code]
             action.setText(menu_name(language))
             action.setChecked(language.code == current_language())
+        chosen = preferences()
+        self.solar_hijri_action.setText(fill(
+            _("Dates in the &Solar Hijri calendar ({languages})"), languages=language_list(SOLAR_HIJRI_LANGUAGES)))
+        self.solar_hijri_action.setChecked(chosen.solar_hijri)
+        self.native_digits_action.setText(fill(
+            _("&Native digits ({languages})"), languages=language_list(NATIVE_DIGIT_LANGUAGES)))
+        self.native_digits_action.setChecked(chosen.native_digits)
         user = self._signed_in.user
         self.user_label.setText(
             fill(_("Signed in as {name} ({role})"), name=user.display_name, role=label(user.role))
@@ -565,6 +592,10 @@ class MainWindow(QMainWindow):
             self.stats_window.retranslate()
         if self.audit_window is not None:
             self.audit_window.retranslate()
+
+    def _preferences_chosen(self) -> None:
+        self.preferencesChosen.emit(Preferences(
+            solar_hijri=self.solar_hijri_action.isChecked(), native_digits=self.native_digits_action.isChecked()))
 
     def _update_actions(self, *_args: Any) -> None:
         editing = self._case_showing()

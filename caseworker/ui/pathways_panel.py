@@ -52,7 +52,7 @@ from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.pathways import PathwayInfo, ReferralInfo, StepInfo
 from caseworker.core.services.records import CaseFile
 from caseworker.reports.slip import YOUR_REFERRAL, SlipHeading, SlipService, referral_entry, render_slip, write_slip
-from caseworker.ui.widgets.dates import date_format, ui_locale
+from caseworker.ui.widgets.dates import fit_date_edit
 from caseworker.ui.widgets.lists import Column, RecordTable, RecordTableModel
 
 if TYPE_CHECKING:  # the dialog's module is loaded when someone refers, not at start-up
@@ -71,8 +71,7 @@ def _date_edit(parent: QWidget) -> QDateEdit:
     edit = QDateEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDate(QDate.currentDate())
-    edit.setLocale(ui_locale())
-    edit.setDisplayFormat(date_format())
+    fit_date_edit(edit)
     return edit
 
 
@@ -315,8 +314,7 @@ class PathwaysPanel(QWidget):
         self.show_button.setText(_("Show to the &person…"))
         self.complete_button.setText(_("&Complete pathway"))
         self.drop_button.setText(_("Dro&p pathway…"))
-        self.done_on.setLocale(ui_locale())
-        self.done_on.setDisplayFormat(date_format())
+        fit_date_edit(self.done_on)
         for row, pathway in enumerate(self._pathways):
             self.pathway_list.item(row).setText(self._pathway_line(pathway))
         self._show_pathway()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.core.i18n import UI_LANGUAGES, load_catalog
+from caseworker.core.i18n import UI_LANGUAGES, Preferences, load_catalog
 from caseworker.core.services import accounts, cases
 from caseworker.core.services.records import CaseFile, PersonDetails
 from caseworker.ui.language import LanguageSwitcher
@@ -32,6 +32,7 @@ from tests.unit.test_catalogs import catalog
 def switcher(qapp: QApplication) -> Iterator[LanguageSwitcher]:
     languages = LanguageSwitcher(qapp)
     yield languages
+    languages.set_preferences(Preferences())
     languages.apply("en")
 
 
@@ -226,3 +227,61 @@ def test_no_two_labels_or_buttons_of_a_dialog_share_an_accelerator(  # type: ign
             clashes += _dialog_clashes(dialog, f"{language.code} {name}")
             dialog.close()
     assert clashes == [], "\n".join(clashes)
+
+
+def test_calendar_and_digits_are_chosen_in_the_language_menu_and_every_date_follows(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, switcher: LanguageSwitcher
+) -> None:
+    from PySide6.QtCore import QCalendar, QDate
+    from PySide6.QtWidgets import QDateEdit
+
+    from caseworker.core.services.caselist import Column
+
+    switcher.apply("fa")
+    window.retranslate()
+    opened = window.case_list.model.index(0, Column.OPENED)
+    today = QCalendar(QCalendar.System.Jalali).partsFromDate(QDate.currentDate())
+    assert str(QDate.currentDate().year()) in opened.data()
+    assert "(" in window.solar_hijri_action.text() and not window.solar_hijri_action.isChecked()
+
+    with qtbot.waitSignal(window.preferencesChosen) as chosen:
+        window.solar_hijri_action.trigger()
+    assert chosen.args == [Preferences(solar_hijri=True, native_digits=False)]
+    switcher.set_preferences(chosen.args[0])
+    window.retranslate()
+    assert window.solar_hijri_action.isChecked()
+    assert str(today.year) in opened.data()
+    date_edits = window.findChildren(QDateEdit)
+    assert date_edits and {edit.calendar().name() for edit in date_edits} == {"Jalali"}
+
+    with qtbot.waitSignal(window.preferencesChosen) as chosen:
+        window.native_digits_action.trigger()
+    switcher.set_preferences(chosen.args[0])
+    window.retranslate()
+    assert str(today.year).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in opened.data()
+
+    switcher.apply("ar")  # Arabic has no Solar Hijri dates, and Qt writes its digits as preferred
+    window.retranslate()
+    assert {edit.calendar().name() for edit in date_edits} == {"Gregorian"}
+    assert {edit.locale().zeroDigit() for edit in date_edits} == {"٠"}
+    switcher.set_preferences(Preferences())
+    window.retranslate()
+    assert {edit.locale().zeroDigit() for edit in date_edits} == {"0"}
+    assert str(QDate.currentDate().year()) in opened.data()
+
+
+def test_the_app_remembers_the_calendar_and_digits_chosen(qtbot, signed_in: accounts.SignedIn) -> None:  # type: ignore[no-untyped-def]
+    from caseworker.app import CaseworkerApp
+    from caseworker.core.i18n import preferences
+
+    app = CaseworkerApp(QApplication.instance(), signed_in.data_dir, "fa")
+    try:
+        assert preferences() == Preferences()
+        app.switch_preferences(Preferences(solar_hijri=True, native_digits=True))
+        app.languages.set_preferences(Preferences())
+        again = CaseworkerApp(QApplication.instance(), signed_in.data_dir, "fa")
+        assert preferences() == Preferences(solar_hijri=True, native_digits=True)
+        again.languages.set_preferences(Preferences())
+    finally:
+        app.languages.set_preferences(Preferences())
+        app.languages.apply("en")

@@ -11,7 +11,7 @@ from caseworker.core.i18n import N_, _, format_date
 from caseworker.core.labels import label
 from caseworker.core.models.enums import ConsentMethod, ConsentScope
 from caseworker.core.services.records import ConsentEntry
-from caseworker.ui.widgets.dates import EARLIEST, LATEST, OptionalDateEdit, date_format, ui_locale
+from caseworker.ui.widgets.dates import EARLIEST, LATEST, OptionalDateEdit, fit_date_edit
 from caseworker.ui.widgets.forms import ChoiceCombo
 from caseworker.ui.widgets.lists import Column, ListSection, RecordDialog, RecordTableModel, one_line
 
@@ -83,8 +83,7 @@ class ConsentDialog(RecordDialog):
         super().retranslate()
         for combo in (self.scope, self.given, self.method):
             combo.retranslate()
-        self.recorded_on.setLocale(ui_locale())
-        self.recorded_on.setDisplayFormat(date_format())
+        fit_date_edit(self.recorded_on)
         self.withdrawn_on.retranslate()
 
 

@@ -12,7 +12,7 @@ from caseworker.core.labels import label
 from caseworker.core.models.enums import MeetingKind
 from caseworker.core.services.records import MeetingRecord
 from caseworker.ui.sections.case import CaseworkerNames
-from caseworker.ui.widgets.dates import EARLIEST, LATEST, date_format, ui_locale
+from caseworker.ui.widgets.dates import EARLIEST, LATEST, fit_date_edit
 from caseworker.ui.widgets.forms import ChoiceCombo
 from caseworker.ui.widgets.lists import Column, ListSection, RecordDialog, RecordTableModel, one_line
 
@@ -80,8 +80,7 @@ class MeetingDialog(RecordDialog):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.held_on.setLocale(ui_locale())
-        self.held_on.setDisplayFormat(date_format())
+        fit_date_edit(self.held_on)
         self.kind.retranslate()
         self.caseworker.retranslate()
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from PySide6.QtCore import QDate, QLocale, Signal
+from PySide6.QtCore import QCalendar, QDate, QLocale, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QSizePolicy, QSpinBox, QWidget
 
 from caseworker.core.dates import PRECISION_LABELS, PartialDate, Precision
 from caseworker.core.errors import BadInput
-from caseworker.core.i18n import N_, _, current_language, month_name
+from caseworker.core.i18n import N_, PSEUDO, _, current_language, month_name, preferences, solar_hijri
 from caseworker.ui.widgets.forms import ChoiceCombo
 
 EARLIEST = QDate(1900, 1, 1)
@@ -22,9 +22,34 @@ MISSING_MONTH = N_("Enter the month of birth, or choose “Year only”.")
 MISSING_DAY = N_("Enter the day of birth, or choose “Year and month”.")
 
 
+# Qt's Arabic writes Arabic-Indic digits, and its Arabic of the Emirates the same words with 0-9.
+_LATIN_DIGITS = {"ar": "ar_AE"}
+
+
 def ui_locale() -> QLocale:
-    """The locale of the language the interface is shown in (not the system's)."""
-    return QLocale(current_language())
+    """The locale of the language the interface is shown in (not the system's), with the digits
+    the person prefers where Qt has the language both ways.
+
+    Qt has Persian, Dari, Pashto and Sorani only with their own digits, so their date and number
+    fields keep those whatever the preference; the text the app writes follows it."""
+    code = current_language()
+    if code == PSEUDO:
+        return QLocale("en")
+    if code in _LATIN_DIGITS and not preferences().native_digits:
+        return QLocale(_LATIN_DIGITS[code])
+    return QLocale(code)
+
+
+def ui_calendar() -> QCalendar:
+    """The calendar date fields count in: Solar Hijri where the person prefers it."""
+    return QCalendar(QCalendar.System.Jalali) if solar_hijri() else QCalendar()
+
+
+def fit_date_edit(edit: QDateEdit) -> None:
+    """A date field in the interface's language, digits, calendar and date format."""
+    edit.setLocale(ui_locale())
+    edit.setCalendar(ui_calendar())
+    edit.setDisplayFormat(date_format())
 
 
 def date_format() -> str:
@@ -93,8 +118,7 @@ class OptionalDateEdit(QWidget):
         self._known.setAccessibleName(_("{field}: a date is entered").format(field=name))
 
     def retranslate(self) -> None:
-        self._edit.setLocale(ui_locale())
-        self._edit.setDisplayFormat(date_format())
+        fit_date_edit(self._edit)
         self._edit.setSpecialValueText(_("No date"))
         self._known.setToolTip(_("Tick to enter a date; untick to leave it empty."))
 
