@@ -36,7 +36,7 @@ CACHE_SIZE = -65536  # 64 MiB of decrypted pages per connection
 # The newest revision in migrations/versions. Opening a store already at this revision needs no
 # Alembic at all (importing it costs a noticeable part of a second at sign-in); a test checks
 # that this matches Alembic's own head.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 KEEP_MIGRATION_BACKUPS = 5
 
 

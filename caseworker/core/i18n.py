@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from gettext import NullTranslations
 
-import jdatetime
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import lists as babel_lists
@@ -362,6 +361,8 @@ class _SolarHijriFormat(babel_dates.DateTimeFormat):
     the week is the same in every calendar)."""
 
     def __init__(self, value: dt.date, locale: Locale) -> None:
+        import jdatetime  # only for those who choose the calendar: 10-20 ms at start-up otherwise
+
         super().__init__(value, locale)
         self.solar = jdatetime.date.fromgregorian(date=value)
         self.months = _SOLAR_HIJRI_MONTHS.get(str(locale), _SOLAR_HIJRI_MONTHS["fa"])

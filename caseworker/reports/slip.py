@@ -10,17 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSizeF
-from PySide6.QtGui import (
-    QPagedPaintDevice,
-    QTextDocument,
-)
+from PySide6.QtGui import QPagedPaintDevice
 
 from caseworker.core.directory.records import LocationEntry, PhoneEntry, ServiceEntry
-from caseworker.core.i18n import N_, _, fill, format_date, is_right_to_left, speaking
+from caseworker.core.i18n import N_, _, fill, format_date
 from caseworker.core.services.pathways import ReferralInfo
 from caseworker.reports.entry import entry_html
-from caseworker.reports.output import a4_pdf_writer, finish, partial_for
+from caseworker.reports.handouts import Block, bilingual_html, render, write_pdf
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,38 +40,26 @@ class SlipHeading:
     on: dt.date | None = None
 
 
+def slip_blocks(services: Sequence[SlipService], client_language: str, heading: SlipHeading = SlipHeading()) -> list[Block]:  # noqa: B008 - frozen
+    """The slip's title, then each service: as the client's language has it in their column,
+    as it was given (the host language's entry) in the other."""
+
+    def title(_code: str) -> str:
+        text = html.escape(_(heading.title))
+        if heading.on is not None:
+            text += "<br><small>" + html.escape(fill(_("Referred on {date}"), date=format_date(heading.on))) + "</small>"
+        return f"<h1>{text}</h1>"
+
+    def service(entry: SlipService) -> Block:
+        return lambda code: entry_html(entry.client if code == client_language else entry.host)
+
+    return [title, *(service(entry) for entry in services)]
+
+
 def slip_html(
     services: Sequence[SlipService], client_language: str, host_language: str, heading: SlipHeading = SlipHeading()  # noqa: B008 - frozen
 ) -> str:
-    """Two columns per service: the client's language first (on the right if it is written right
-    to left), the host language beside it, so that anyone at the service can read it too."""
-
-    def column(code: str, entry: ServiceEntry) -> str:
-        direction = "rtl" if is_right_to_left(code) else "ltr"
-        with speaking(code):
-            return f"<td width='50%' dir='{direction}' valign='top'>{entry_html(entry)}</td>"
-
-    def title(code: str) -> str:
-        direction = "rtl" if is_right_to_left(code) else "ltr"
-        with speaking(code):
-            text = html.escape(_(heading.title))
-            if heading.on is not None:
-                text += "<br><small>" + html.escape(fill(_("Referred on {date}"), date=format_date(heading.on))) + "</small>"
-        return f"<td dir='{direction}'><h1>{text}</h1></td>"
-
-    # For a client who reads right to left, their column is the right-hand one. (Qt's rich text
-    # does not mirror a table's columns, so the cells are put in reading order here.)
-    def row(client: str, host: str) -> str:
-        cells = (host, client) if is_right_to_left(client_language) else (client, host)
-        return "<tr>" + "".join(cells) + "</tr>"
-
-    rows = [row(title(client_language), title(host_language))]
-    for service in services:
-        rows.append(row(column(client_language, service.client), column(host_language, service.host)))
-    return (
-        "<html><body style='font-size:9pt'>"
-        "<table width='100%' cellspacing='0' cellpadding='6' border='0'>" + "".join(rows) + "</table></body></html>"
-    )
+    return bilingual_html(slip_blocks(services, client_language, heading), client_language, host_language)
 
 
 def render_slip(
@@ -86,12 +70,7 @@ def render_slip(
     heading: SlipHeading = SlipHeading(),  # noqa: B008 - frozen
 ) -> None:
     """Lay the slip out on a page device: a PDF writer, or a printer the person chose."""
-    document = QTextDocument()
-    # Lay the text out for the device's resolution, not the screen's, so point sizes are points.
-    document.documentLayout().setPaintDevice(device)
-    document.setHtml(slip_html(services, client_language, host_language, heading))
-    document.setPageSize(QSizeF(device.width(), device.height()))
-    document.print_(device)
+    render(slip_html(services, client_language, host_language, heading), device)
 
 
 def write_slip(
@@ -102,11 +81,7 @@ def write_slip(
     heading: SlipHeading = SlipHeading(),  # noqa: B008 - frozen
 ) -> None:
     """Write the slip as a PDF (A4). Needs a QGuiApplication (fonts), not a window."""
-    partial = partial_for(out)
-    writer = a4_pdf_writer(partial, 12)
-    render_slip(services, client_language, host_language, writer, heading)
-    del writer  # the PDF is finished when the writer goes
-    finish(partial, out)
+    write_pdf(slip_html(services, client_language, host_language, heading), out)
 
 
 def referral_entry(referral: ReferralInfo) -> ServiceEntry:

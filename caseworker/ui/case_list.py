@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.core.i18n import N_, _, format_date, isolate, ngettext
+from caseworker.core.i18n import N_, _, fill, format_date, format_number, isolate, ngettext
 from caseworker.core.labels import label
 from caseworker.core.models.enums import CaseStatus
 from caseworker.core.services.caselist import (
@@ -334,10 +334,10 @@ class CaseListPanel(QWidget):
         else:
             self.stack.setCurrentWidget(self.table)
         if shown == total:
-            self.count_label.setText(ngettext("{n} case", "{n} cases", total).format(n=total))
+            self.count_label.setText(fill(ngettext("{n} case", "{n} cases", total), n=format_number(total)))
         else:
             self.count_label.setText(
-                ngettext("{shown} of {n} case", "{shown} of {n} cases", total).format(shown=shown, n=total)
+                fill(ngettext("{shown} of {n} case", "{shown} of {n} cases", total), shown=format_number(shown), n=format_number(total))
             )
 
     def retranslate(self) -> None:

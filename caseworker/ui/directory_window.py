@@ -46,6 +46,7 @@ from caseworker.core.i18n import (
     current_language,
     fill,
     format_date,
+    format_number,
     language_name,
     ngettext,
     speaking,
@@ -592,7 +593,7 @@ class DirectoryWindow(QMainWindow):
         return self.run.start()
 
     def _imported(self, summary: hsds.ImportSummary) -> None:
-        message = ngettext("Imported {n} service.", "Imported {n} services.", summary.services).format(n=summary.services)
+        message = fill(ngettext("Imported {n} service.", "Imported {n} services.", summary.services), n=format_number(summary.services))
         self.statusBar().showMessage(message, 8000)
         self.run_search()
 
@@ -609,7 +610,7 @@ class DirectoryWindow(QMainWindow):
             box.setText(
                 _("Nothing was imported: the file has these problems.")
                 + "\n\n" + shown + "\n"
-                + ngettext("…and {n} more.", "…and {n} more.", more).format(n=more)
+                + fill(ngettext("…and {n} more.", "…and {n} more.", more), n=more)
             )
             box.setDetailedText(error.message)
         elif isinstance(error, ValidationFailed):

@@ -144,7 +144,7 @@ class FollowUpsPanel(QWidget):
                 group.addChild(row)
             if total > len(items):
                 more = total - len(items)
-                group.addChild(QTreeWidgetItem([ngettext("…and {n} more.", "…and {n} more.", more).format(n=more)]))
+                group.addChild(QTreeWidgetItem([fill(ngettext("…and {n} more.", "…and {n} more.", more), n=more)]))
             group.setExpanded(bool(items))
 
     def _what(self, key: str, item: FollowUp) -> str:

@@ -6,8 +6,33 @@ from __future__ import annotations
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from caseworker.core.i18n import UI_LANGUAGES, Preferences, is_right_to_left, set_language, set_preferences
-from caseworker.ui.widgets.dates import ui_locale
+from caseworker.core.i18n import (
+    PSEUDO,
+    UI_LANGUAGES,
+    Preferences,
+    current_language,
+    is_right_to_left,
+    preferences,
+    set_language,
+    set_preferences,
+)
+
+# Qt's Arabic writes Arabic-Indic digits, and its Arabic of the Emirates the same words with 0-9.
+_LATIN_DIGITS = {"ar": "ar_AE"}
+
+
+def ui_locale() -> QLocale:
+    """The locale of the language the interface is shown in (not the system's), with the digits
+    the person prefers where Qt has the language both ways.
+
+    Qt has Persian, Dari, Pashto and Sorani only with their own digits, so their date and number
+    fields keep those whatever the preference; the text the app writes follows it."""
+    code = current_language()
+    if code == PSEUDO:
+        return QLocale("en")
+    if code in _LATIN_DIGITS and not preferences().native_digits:
+        return QLocale(_LATIN_DIGITS[code])
+    return QLocale(code)
 
 
 class LanguageSwitcher:

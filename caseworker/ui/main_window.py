@@ -51,17 +51,19 @@ from caseworker.core.i18n import (
 )
 from caseworker.core.keys import load_ciphers
 from caseworker.core.labels import label
-from caseworker.core.models.enums import AuditAction, CaseStatus, ClosureReason, Role
+from caseworker.core.models.enums import CaseStatus, ClosureReason, Role
 from caseworker.core.services import audit, cases
 from caseworker.core.services import pathways as pathway_service
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.caselist import CaseListView
 from caseworker.core.services.records import CaseFile, PersonDetails, UserInfo
 from caseworker.core.settings import load_settings
+from caseworker.reports.handouts import consent_blocks, handout_language
 from caseworker.ui.case_editor import CaseEditor
 from caseworker.ui.case_list import CaseListPanel
 from caseworker.ui.case_workspace import CaseWorkspace, WorkspaceBuilder
 from caseworker.ui.followups_panel import FollowUpsPanel
+from caseworker.ui.handout_dialog import HandoutDialog, note_printed
 from caseworker.ui.pathways_panel import PathwaysPanel, ReferralsPanel, TimelinePanel
 from caseworker.ui.progress import ProgressRun
 from caseworker.ui.start import error_text
@@ -484,6 +486,9 @@ class MainWindow(QMainWindow):
         self.cv_action = QAction(self)
         self.cv_action.setObjectName("cvDraft")
         self.cv_action.triggered.connect(self.cv_draft)
+        self.consent_action = QAction(self)
+        self.consent_action.setObjectName("consentForm")
+        self.consent_action.triggered.connect(self.consent_form)
         self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.find_action = QAction(self, shortcut=QKeySequence.StandardKey.Find)
@@ -504,6 +509,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.erase_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.cv_action)
+        self.file_menu.addAction(self.consent_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
@@ -548,6 +554,7 @@ class MainWindow(QMainWindow):
         self.close_case_action.setText(_("C&lose case…"))
         self.reopen_action.setText(_("&Reopen case"))
         self.cv_action.setText(_("C&V draft…"))
+        self.consent_action.setText(_("Consent &form for the person…"))
         self.erase_action.setText(_("&Erase case…"))
         self.access_action.setText(_("Everything held about the &person…"))
         self.users_action.setText(_("&Users…"))
@@ -610,6 +617,7 @@ class MainWindow(QMainWindow):
         self.close_case_action.setEnabled(stored and loaded.status is not CaseStatus.CLOSED)  # type: ignore[union-attr]
         self.reopen_action.setEnabled(stored and loaded.status is CaseStatus.CLOSED)  # type: ignore[union-attr]
         self.cv_action.setEnabled(stored)
+        self.consent_action.setEnabled(stored)
         self.erase_action.setEnabled(stored)
         self.access_action.setEnabled(stored)
         self.setWindowModified(dirty)
@@ -772,8 +780,7 @@ class MainWindow(QMainWindow):
             if not chosen:
                 return None
             folder = Path(chosen)
-        wanted = loaded.person.preferred_language
-        language = wanted if wanted in {spoken.code for spoken in UI_LANGUAGES} else current_language()
+        language = handout_language(loaded.person.preferred_languages, current_language())
         pdf = folder / f"{loaded.reference}-everything-held.pdf"
         document = folder / f"{loaded.reference}-everything-held.json"
         try:
@@ -849,8 +856,25 @@ class MainWindow(QMainWindow):
         self.cv_dialog.show()
 
     def _note_printed(self, case: CaseFile, what: str) -> None:
-        audit.note(self._signed_in.store, self._signed_in.user, AuditAction.DOCUMENT_PRINTED,
-                   case_id=case.id, case_reference=case.reference, detail=what)
+        note_printed(self._signed_in, case, what)
+
+    def consent_form(self) -> HandoutDialog | None:
+        """The consent form, for the person to read in their language and sign."""
+        loaded = self._loaded_case()
+        if loaded is None or loaded.id is None:
+            return None
+        organisation = self._signed_in.organisation
+        self.handout = HandoutDialog(
+            _("Consent form"),
+            consent_blocks(organisation.name, loaded.person.display_name),
+            loaded.person.preferred_languages,
+            organisation.host_language or current_language(),
+            f"{loaded.reference}-consent.pdf",
+            self,
+        )
+        self.handout.delivered.connect(lambda how: self._note_printed(loaded, f"consent_form:{how}"))
+        self.handout.show()
+        return self.handout
 
     def _after_status_change(self, saved: CaseFile) -> None:
         self._show_case(saved)

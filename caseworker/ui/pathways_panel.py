@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -43,15 +43,17 @@ from caseworker.core.directory.records import ServiceNotFound
 from caseworker.core.directory.store import DirectoryStore
 from caseworker.core.directory.taxonomy import BY_CODE
 from caseworker.core.errors import CaseworkerError, ValidationFailed
-from caseworker.core.i18n import N_, UI_LANGUAGES, _, current_language, fill, format_date, is_right_to_left, speaking
+from caseworker.core.i18n import N_, _, current_language, fill, format_date, is_right_to_left, speaking
 from caseworker.core.labels import label
-from caseworker.core.models.enums import AuditAction, PathwayStatus, ReferralOutcome, ReferralStatus, StepStatus
+from caseworker.core.models.enums import PathwayStatus, ReferralOutcome, ReferralStatus, StepStatus
 from caseworker.core.pathways.templates import PathwayTemplate, StepTemplate, TemplateSet, translated
-from caseworker.core.services import audit, pathways
+from caseworker.core.services import pathways
 from caseworker.core.services.accounts import SignedIn
 from caseworker.core.services.pathways import PathwayInfo, ReferralInfo, StepInfo
 from caseworker.core.services.records import CaseFile
+from caseworker.reports.handouts import handout_language, next_steps_blocks
 from caseworker.reports.slip import YOUR_REFERRAL, SlipHeading, SlipService, referral_entry, render_slip, write_slip
+from caseworker.ui.handout_dialog import HandoutDialog, note_printed, offer_languages
 from caseworker.ui.widgets.dates import fit_date_edit
 from caseworker.ui.widgets.lists import Column, RecordTable, RecordTableModel
 
@@ -114,13 +116,12 @@ class ShowToClient(QDialog):
     """The current step's explanation, large, in the client's language, to turn the screen to
     them across the desk."""
 
-    def __init__(self, pathway: PathwayInfo, step: StepInfo, planned: StepTemplate | None, language: str, parent: QWidget | None = None) -> None:
+    def __init__(self, pathway: PathwayInfo, step: StepInfo, planned: StepTemplate | None, language: str,
+                 parent: QWidget | None = None, preferred: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("showToClient")
         self.language = QComboBox(self)
-        for choice in UI_LANGUAGES:
-            self.language.addItem(choice.native_name, choice.code)
-        self.language.setCurrentIndex(max(self.language.findData(language), 0))
+        offer_languages(self.language, preferred, language)
         self.text = QTextBrowser(self)
         font = QFont(self.text.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
@@ -203,6 +204,8 @@ class PathwaysPanel(QWidget):
         self.complete_button.setObjectName("completePathway")
         self.drop_button = QPushButton(self)
         self.drop_button.setObjectName("dropPathway")
+        self.next_steps_button = QPushButton(self)
+        self.next_steps_button.setObjectName("nextSteps")
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e;")
@@ -226,6 +229,7 @@ class PathwaysPanel(QWidget):
         step_form_layout.addLayout(form)
         step_form_layout.addLayout(step_buttons)
         pathway_buttons = QHBoxLayout()
+        pathway_buttons.addWidget(self.next_steps_button)
         pathway_buttons.addStretch(1)
         for button in (self.pause_button, self.drop_button, self.complete_button):
             pathway_buttons.addWidget(button)
@@ -260,6 +264,7 @@ class PathwaysPanel(QWidget):
         self.complete_button.clicked.connect(lambda: self.complete())
         self.drop_button.clicked.connect(lambda: self.drop())
         self.show_button.clicked.connect(self.show_to_client)
+        self.next_steps_button.clicked.connect(lambda: self.next_steps())
         self.retranslate()
 
     # --- state ---------------------------------------------------------------------------------
@@ -311,7 +316,9 @@ class PathwaysPanel(QWidget):
         self.date_label.setText(_("D&ate"))
         self.done_button.setText(_("Step &done"))
         self.skip_button.setText(_("S&kip step"))
-        self.show_button.setText(_("Show to the &person…"))
+        self.show_button.setText(_("S&how to the person…"))
+        self.next_steps_button.setText(_("Your &next steps…"))
+        self.next_steps_button.setToolTip(_("A page for the person: the steps of this pathway and what to bring, in their language beside the host language"))
         self.complete_button.setText(_("&Complete pathway"))
         self.drop_button.setText(_("Dro&p pathway…"))
         fit_date_edit(self.done_on)
@@ -468,9 +475,28 @@ class PathwaysPanel(QWidget):
         if pathway is None or step is None:
             return
         template = self.template_of(pathway)
-        language = (self._case.person.preferred_language if self._case else None) or current_language()
-        self.client_view = ShowToClient(pathway, step, template.step(step.step_key) if template else None, language, self)
+        preferred = self._case.person.preferred_languages if self._case else ()
+        language = handout_language(preferred, current_language())
+        self.client_view = ShowToClient(pathway, step, template.step(step.step_key) if template else None, language, self, preferred)
         self.client_view.show()
+
+    def next_steps(self) -> HandoutDialog | None:
+        """The "your next steps" handout of the pathway shown, for the person to take away."""
+        pathway = self.current_pathway()
+        if pathway is None or self._case is None:
+            return None
+        person = self._case.person
+        self.handout = HandoutDialog(
+            _("Your next steps"),
+            next_steps_blocks(pathway, self.template_of(pathway), person.display_name),
+            person.preferred_languages,
+            self._signed_in.organisation.host_language or current_language(),
+            f"{self._case.reference}-next-steps.pdf",
+            self,
+        )
+        self.handout.delivered.connect(lambda how: note_printed(self._signed_in, self._case, f"next_steps:{how}"))
+        self.handout.show()
+        return self.handout
 
     def _change(self, change: Callable[[], PathwayInfo]) -> bool:
         try:
@@ -654,7 +680,7 @@ class ReferralsPanel(QWidget):
 
     def languages(self) -> tuple[str, str]:
         """The client's language and the host's (the organisation's, else the interface's)."""
-        client = (self._case.person.preferred_language if self._case else None) or current_language()
+        client = handout_language(self._case.person.preferred_languages if self._case else (), current_language())
         host = self._signed_in.organisation.host_language or current_language()
         return client, host
 
@@ -707,9 +733,7 @@ class ReferralsPanel(QWidget):
         return path
 
     def _note_printed(self, what: str) -> None:
-        if self._case is not None:
-            audit.note(self._signed_in.store, self._signed_in.user, AuditAction.DOCUMENT_PRINTED,
-                       case_id=self._case.id, case_reference=self._case.reference, detail=what)
+        note_printed(self._signed_in, self._case, what)
 
 
 _TIMELINE_TEXT = {

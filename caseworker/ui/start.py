@@ -32,7 +32,6 @@ from caseworker.core.keys import PASSWORD_MIN_LENGTH, RFC9106_LOW_MEMORY, KdfPar
 from caseworker.core.paths import DataDir
 from caseworker.core.reference import country_codes
 from caseworker.ui.tasks import Task
-from caseworker.ui.widgets.collation import sorted_by_name
 
 if TYPE_CHECKING:
     from caseworker.core.services.accounts import SignedIn
@@ -429,6 +428,9 @@ class FirstRunDialog(BusyDialog):
         self.language.retranslate()
 
     def _fill_countries(self) -> None:
+        # Here, not at the top: the widgets package would add 50 ms to every start-up.
+        from caseworker.ui.widgets.collation import sorted_by_name
+
         current = self.country.currentData()
         self.country.clear()
         self.country.addItem(_("Choose the country you work in"), None)

@@ -221,11 +221,17 @@ def test_other_person_fields_are_read(editor: CaseEditor) -> None:
     person.gender.set_value(Gender.NOT_STATED)
     person.stateless.setChecked(True)
     person.nationalities.set_codes(())
-    person.preferred_language.set_code("fa")
+    person.preferred_languages.set_codes(())
+    for code in ("ti", "am", "ti"):  # a language already in the list is not added twice
+        person.preferred_languages.picker.set_code(code)
+        person.preferred_languages.add_chosen()
     person.address.setPlainText("Somewhere")
     details = editor.current().person
     assert (details.gender, details.stateless, details.nationalities) == (Gender.NOT_STATED, True, ())
-    assert (details.preferred_language, details.address) == ("fa", "Somewhere")
+    assert (details.preferred_language, details.other_languages, details.address) == ("ti", ("am",), "Somewhere")
+    person.preferred_languages.list.setCurrentRow(0)
+    person.preferred_languages.remove_selected()
+    assert editor.current().person.preferred_languages == ("am",)
 
 
 def test_a_nationality_is_added_and_removed(qtbot, shown: CaseEditor) -> None:

@@ -81,6 +81,7 @@ def rich_case(caseworker_id: int | None) -> CaseFile:
             email="ahmad@example.org",
             address="Via Roma 1\n00100 Roma",
             preferred_language="fa",
+            other_languages=("ps", "en"),
         ),
         status=CaseStatus.OPEN,
         assigned_to=caseworker_id,
@@ -314,6 +315,8 @@ def _first(section: str, **changes: Any):  # type: ignore[no-untyped-def]
         pytest.param(lambda c: _person(c, nationalities=("AF", "XX")), "person.nationalities", id="country XX"),
         pytest.param(lambda c: _person(c, stateless=True), "person.nationalities", id="stateless with nationality"),
         pytest.param(lambda c: _person(c, preferred_language="xx"), "person.preferred_language", id="language xx"),
+        pytest.param(lambda c: _person(c, other_languages=("it", "xx")), "person.preferred_language", id="second language xx"),
+        pytest.param(lambda c: _person(c, other_languages=("it en",)), "person.preferred_language", id="two codes as one"),
         pytest.param(
             _first("legal_statuses", permit_until=dt.date(2025, 5, 31)), "legal_statuses.0.permit", id="permit ends first"
         ),
@@ -577,3 +580,12 @@ def test_references_count_on_past_99999_in_a_year(signed_in: accounts.SignedIn, 
     second = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="B")), clock=clock)
     third = cases.create_case(signed_in.store, CaseFile(person=PersonDetails(name_latin="C")), clock=clock)
     assert (second.reference, third.reference) == ("2026-100000", "2026-100001")
+
+
+def test_the_preferred_languages_keep_their_order_and_each_is_kept_once(signed_in: accounts.SignedIn) -> None:
+    details = PersonDetails(name_latin="Selam", preferred_language="ti", other_languages=("am", "ti", "ar"))
+    assert details.preferred_languages == ("ti", "am", "ar")
+    saved = cases.create_case(signed_in.store, CaseFile(person=details))
+    again = cases.get_case(signed_in.store, saved.id)  # type: ignore[arg-type]
+    assert (again.person.preferred_language, again.person.other_languages) == ("ti", ("am", "ar"))
+    assert PersonDetails(other_languages=("uk",)).preferred_languages == ("uk",)

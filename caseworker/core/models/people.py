@@ -44,6 +44,9 @@ class Person(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     preferred_language: Mapped[str | None] = mapped_column(String(16))
+    # The languages after the first, in the order the person would rather read them: codes
+    # separated by spaces, as in "ti am" (a short list of codes, read and written whole).
+    other_languages: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
     sensitive_notes: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

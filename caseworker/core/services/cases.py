@@ -98,8 +98,9 @@ def validate(case: CaseFile, today: dt.date) -> list[Problem]:
         _check_country(problems, "person.nationalities", code)
     if person.stateless and person.nationalities:
         problems.append(Problem("person.nationalities", N_("A stateless person has no nationality; remove the nationalities or untick stateless.")))
-    if person.preferred_language and person.preferred_language.split("_")[0] not in language_codes():
-        problems.append(Problem("person.preferred_language", N_("{code} is not a known language code."), code=person.preferred_language))
+    for code in person.preferred_languages:
+        if code.split("_")[0] not in language_codes() or not code.replace("_", "").isalnum():
+            problems.append(Problem("person.preferred_language", N_("{code} is not a known language code."), code=code))
     for i, skill in enumerate(case.languages):
         if skill.language.split("_")[0] not in language_codes():
             problems.append(Problem(f"languages.{i}", N_("{code} is not a known language code."), code=skill.language))
@@ -178,6 +179,7 @@ def _to_record(case: Case) -> CaseFile:
             email=p.email,
             address=p.address,
             preferred_language=p.preferred_language,
+            other_languages=tuple((p.other_languages or "").split()),
             sensitive_notes=p.sensitive_notes or "",
         ),
         languages=tuple(
@@ -247,6 +249,7 @@ def _apply(case: Case, record: CaseFile, now: dt.datetime, today: dt.date) -> No
     p.email = details.email.strip()
     p.address = details.address.strip()
     p.preferred_language = details.preferred_language
+    p.other_languages = " ".join(code for code in details.preferred_languages if code != details.preferred_language)
     p.sensitive_notes = details.sensitive_notes.strip()
     p.updated_at = now
     wanted = list(dict.fromkeys(details.nationalities))

@@ -870,6 +870,8 @@ class _CaseMaker:
                 "email": email,
                 "address": address,
                 "preferred_language": preferred_language,
+                # Someone who would rather be spoken to in another language reads their own too.
+                "other_languages": person.mother_tongue if preferred_language != person.mother_tongue else "",
                 "sensitive_notes": "",  # invented people have no health or religion to record
             },
         )

@@ -52,6 +52,9 @@ class PersonDetails:
     email: str = ""
     address: str = ""
     preferred_language: str | None = None
+    # Further languages the person reads, in order of preference: a handout may be printed in
+    # any of them (someone who speaks Tigrinya may read Amharic or Arabic better).
+    other_languages: tuple[str, ...] = ()
     # Health, vulnerabilities, religion: recorded only where the organisation chooses to, hidden
     # on screen until shown, and each showing recorded in the audit trail.
     sensitive_notes: str = ""
@@ -59,6 +62,12 @@ class PersonDetails:
     @property
     def display_name(self) -> str:
         return self.name_latin or self.name_native
+
+    @property
+    def preferred_languages(self) -> tuple[str, ...]:
+        """Every language the person prefers, the first first."""
+        first = (self.preferred_language,) if self.preferred_language else ()
+        return tuple(dict.fromkeys(first + self.other_languages))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from caseworker.core.models.enums import Gender
 from caseworker.core.services.records import PersonDetails
 from caseworker.ui.widgets.dates import PartialDateEdit
 from caseworker.ui.widgets.forms import ChoiceCombo, FormRows, heading
-from caseworker.ui.widgets.pickers import CountryListEdit, LanguagePicker
+from caseworker.ui.widgets.pickers import CountryListEdit, LanguageListEdit
 
 
 def text_direction(text: str) -> Qt.LayoutDirection | None:
@@ -59,7 +59,7 @@ class PersonSection(QWidget):
         self.address = QPlainTextEdit(self)
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 4 + 12)
-        self.preferred_language = LanguagePicker(self)
+        self.preferred_languages = LanguageListEdit(self)
         # Sensitive details: hidden behind a button until someone asks to see them.
         self.sensitive_box = QWidget(self)
         self.sensitive_hint = QLabel(self.sensitive_box)
@@ -95,7 +95,7 @@ class PersonSection(QWidget):
         self.rows.add(N_("Phone"), self.phone, "phone")
         self.rows.add(N_("E-mail"), self.email, "email")
         self.rows.add(N_("Address"), self.address, "address")
-        self.rows.add(N_("Preferred language"), self.preferred_language, "preferred_language")
+        self.rows.add(N_("Preferred languages"), self.preferred_languages, "preferred_language")
         self._sensitive_label = self.rows.add(N_("Sensitive details"), self.sensitive_box, "sensitive_notes")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -110,7 +110,7 @@ class PersonSection(QWidget):
         self.gender.currentIndexChanged.connect(self.changed)
         self.nationalities.changed.connect(self.changed)
         self.stateless.toggled.connect(self.changed)
-        self.preferred_language.codeChanged.connect(self.changed)
+        self.preferred_languages.changed.connect(self.changed)
         self.sensitive.textChanged.connect(self.changed)
         self.sensitive_button.clicked.connect(self.show_sensitive)
         self._hide_sensitive()
@@ -125,7 +125,7 @@ class PersonSection(QWidget):
         self.phone.setText(person.phone)
         self.email.setText(person.email)
         self.address.setPlainText(person.address)
-        self.preferred_language.set_code(person.preferred_language)
+        self.preferred_languages.set_codes(person.preferred_languages)
         self._sensitive_loaded = person.sensitive_notes
         self.sensitive.blockSignals(True)
         self.sensitive.setPlainText(person.sensitive_notes)
@@ -162,6 +162,7 @@ class PersonSection(QWidget):
         except CaseworkerError as error:
             problems.append(Problem("person.birth", error.template, **error.values))
             return None
+        languages = self.preferred_languages.codes()
         return PersonDetails(
             name_latin=self.name_latin.text(),
             name_native=self.name_native.text(),
@@ -172,7 +173,8 @@ class PersonSection(QWidget):
             phone=self.phone.text(),
             email=self.email.text(),
             address=self.address.toPlainText(),
-            preferred_language=self.preferred_language.code(),
+            preferred_language=languages[0] if languages else None,
+            other_languages=languages[1:],
             # Hidden, they stay as loaded: never shown, never changed.
             sensitive_notes=self._sensitive_loaded if self.sensitive_hidden() else self.sensitive.toPlainText(),
         )
@@ -193,7 +195,7 @@ class PersonSection(QWidget):
         self.birth.retranslate()
         self.gender.retranslate()
         self.nationalities.retranslate()
-        self.preferred_language.retranslate()
+        self.preferred_languages.retranslate()
         self.name_native.setPlaceholderText(_("As the person writes it, in any script"))
         self.name_latin.setPlaceholderText(_("As in their documents, if they have any"))
         self.sensitive_hint.setText(_("Health, vulnerabilities or religion, recorded only with the person's consent. Hidden until shown; each showing is recorded in the audit trail."))

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QSiz
 
 from caseworker.core.dates import PRECISION_LABELS, PartialDate, Precision
 from caseworker.core.errors import BadInput
-from caseworker.core.i18n import N_, PSEUDO, _, current_language, month_name, preferences, solar_hijri
+from caseworker.core.i18n import N_, _, month_name, solar_hijri
+from caseworker.ui.language import ui_locale
 from caseworker.ui.widgets.forms import ChoiceCombo
 
 EARLIEST = QDate(1900, 1, 1)
@@ -20,24 +21,6 @@ LATEST = QDate(2100, 12, 31)
 MISSING_YEAR = N_("Enter the year of birth, or choose “Not known”.")
 MISSING_MONTH = N_("Enter the month of birth, or choose “Year only”.")
 MISSING_DAY = N_("Enter the day of birth, or choose “Year and month”.")
-
-
-# Qt's Arabic writes Arabic-Indic digits, and its Arabic of the Emirates the same words with 0-9.
-_LATIN_DIGITS = {"ar": "ar_AE"}
-
-
-def ui_locale() -> QLocale:
-    """The locale of the language the interface is shown in (not the system's), with the digits
-    the person prefers where Qt has the language both ways.
-
-    Qt has Persian, Dari, Pashto and Sorani only with their own digits, so their date and number
-    fields keep those whatever the preference; the text the app writes follows it."""
-    code = current_language()
-    if code == PSEUDO:
-        return QLocale("en")
-    if code in _LATIN_DIGITS and not preferences().native_digits:
-        return QLocale(_LATIN_DIGITS[code])
-    return QLocale(code)
 
 
 def ui_calendar() -> QCalendar:

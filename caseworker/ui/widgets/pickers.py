@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.core.i18n import _, country_name, current_language, language_name
+from caseworker.core.i18n import N_, _, country_name, current_language, language_name
 from caseworker.core.reference import country_codes, isco_sub_major_groups, language_codes
 from caseworker.core.text import fold
 from caseworker.ui.widgets.collation import sorted_by_name
@@ -302,15 +302,19 @@ class OccupationGroupPicker(CodePicker):
         return code
 
 
-class CountryListEdit(QWidget):
-    """Several countries, in order (nationalities): a picker with an Add button, and the chosen
-    ones in a list with a Remove button."""
+class CodeListEdit(QWidget):
+    """Several codes, in order: a picker with an Add button, and the chosen ones in a list with
+    a Remove button. A subclass names its picker, its entries and its buttons' tips."""
 
     changed = Signal()
+    PICKER: type[CodePicker]
+    ADD_TIP = ""
+    REMOVE_TIP = ""
+    TO_ADD = ""  # the picker's accessible name, with {field}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.picker = CountryPicker(self)
+        self.picker = self.PICKER(self)
         self.add_button = QPushButton(self)
         self.list = QListWidget(self)
         self.remove_button = QPushButton(self)
@@ -361,24 +365,42 @@ class CountryListEdit(QWidget):
         self._update_buttons()
 
     def set_accessible_names(self, name: str) -> None:
-        self.picker.setAccessibleName(_("{field}: country to add").format(field=name))
+        self.picker.setAccessibleName(_(self.TO_ADD).format(field=name))
         self.list.setAccessibleName(name)
 
     def retranslate(self) -> None:
         self.picker.retranslate()
         self.add_button.setText(_("Add"))
-        self.add_button.setToolTip(_("Add the chosen country to the list"))
+        self.add_button.setToolTip(_(self.ADD_TIP))
         self.remove_button.setText(_("Remove"))
-        self.remove_button.setToolTip(_("Remove the selected country from the list"))
+        self.remove_button.setToolTip(_(self.REMOVE_TIP))
         for row in range(self.list.count()):
             item = self.list.item(row)
-            item.setText(country_name(item.data(CODE_ROLE)))
+            item.setText(self.picker.name(item.data(CODE_ROLE)))
 
     def _append(self, code: str) -> None:
-        item = QListWidgetItem(country_name(code))
+        item = QListWidgetItem(self.picker.name(code))
         item.setData(CODE_ROLE, code)
         self.list.addItem(item)
 
     def _update_buttons(self) -> None:
         self.add_button.setEnabled(bool(self.picker.code()))
         self.remove_button.setEnabled(self.list.currentRow() >= 0)
+
+
+class CountryListEdit(CodeListEdit):
+    """Several countries, in order (nationalities)."""
+
+    PICKER = CountryPicker
+    ADD_TIP = N_("Add the chosen country to the list")
+    REMOVE_TIP = N_("Remove the selected country from the list")
+    TO_ADD = N_("{field}: country to add")
+
+
+class LanguageListEdit(CodeListEdit):
+    """Several languages, the one a person prefers first (the languages for their handouts)."""
+
+    PICKER = LanguagePicker
+    ADD_TIP = N_("Add the chosen language to the list; the first in the list is the one preferred")
+    REMOVE_TIP = N_("Remove the selected language from the list")
+    TO_ADD = N_("{field}: language to add")
