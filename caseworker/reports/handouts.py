@@ -106,10 +106,12 @@ def next_steps_blocks(pathway: PathwayInfo, template: PathwayTemplate | None, na
     def steps(_code: str) -> str:
         rows = []
         for step in pathway.steps:
-            text = f"{_MARK[step.status]} {html.escape(translated(step.title))}"
-            rows.append(f"<li><b>{text}</b></li>" if step is current else f"<li>{text}</li>")
+            if step is current:
+                rows.append(f"<p style='margin:0'><b>▶ {html.escape(translated(step.title))}</b></p>")
+            else:
+                rows.append(f"<p style='margin:0'>{_MARK[step.status]} {html.escape(translated(step.title))}</p>")
         title = _("The steps")
-        return f"<p><b>{html.escape(title)}</b></p><ul>{''.join(rows)}</ul>"
+        return f"<p><b>{html.escape(title)}</b></p>{''.join(rows)}"
 
     def now(_code: str) -> str:
         if current is None:

@@ -78,6 +78,7 @@ class HandoutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
     def chosen_language(self) -> str:
         return str(self.language.currentData())
