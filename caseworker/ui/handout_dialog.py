@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from caseworker import APP_NAME
 from caseworker.core.errors import CaseworkerError
-from caseworker.core.i18n import UI_LANGUAGES, _, fill, ui_language
+from caseworker.core.i18n import UI_LANGUAGES, _, current_language, fill, ui_language
 from caseworker.core.models.enums import AuditAction
 from caseworker.core.services import audit
 from caseworker.core.services.accounts import SignedIn
@@ -79,6 +79,17 @@ class HandoutDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+
+    @classmethod
+    def for_case(cls, signed_in: SignedIn, case: CaseFile, title: str, blocks: Sequence[Block], kind: str,
+                 parent: QWidget | None = None) -> HandoutDialog:
+        """A handout for the person of ``case``: their languages offered first, the organisation's
+        host language beside, and each printing or PDF noted in the audit trail as ``kind``."""
+        dialog = cls(title, blocks, case.person.preferred_languages,
+                     signed_in.organisation.host_language or current_language(),
+                     f"{case.reference}-{kind.replace('_', '-')}.pdf", parent)
+        dialog.delivered.connect(lambda how: note_printed(signed_in, case, f"{kind}:{how}"))
+        return dialog
 
     def chosen_language(self) -> str:
         return str(self.language.currentData())

@@ -863,16 +863,10 @@ class MainWindow(QMainWindow):
         loaded = self._loaded_case()
         if loaded is None or loaded.id is None:
             return None
-        organisation = self._signed_in.organisation
-        self.handout = HandoutDialog(
-            _("Consent form"),
-            consent_blocks(organisation.name, loaded.person.display_name),
-            loaded.person.preferred_languages,
-            organisation.host_language or current_language(),
-            f"{loaded.reference}-consent.pdf",
-            self,
+        self.handout = HandoutDialog.for_case(
+            self._signed_in, loaded, _("Consent form"),
+            consent_blocks(self._signed_in.organisation.name, loaded.person.display_name), "consent_form", self,
         )
-        self.handout.delivered.connect(lambda how: self._note_printed(loaded, f"consent_form:{how}"))
         self.handout.show()
         return self.handout
 

@@ -485,16 +485,10 @@ class PathwaysPanel(QWidget):
         pathway = self.current_pathway()
         if pathway is None or self._case is None:
             return None
-        person = self._case.person
-        self.handout = HandoutDialog(
-            _("Your next steps"),
-            next_steps_blocks(pathway, self.template_of(pathway), person.display_name),
-            person.preferred_languages,
-            self._signed_in.organisation.host_language or current_language(),
-            f"{self._case.reference}-next-steps.pdf",
-            self,
+        self.handout = HandoutDialog.for_case(
+            self._signed_in, self._case, _("Your next steps"),
+            next_steps_blocks(pathway, self.template_of(pathway), self._case.person.display_name), "next_steps", self,
         )
-        self.handout.delivered.connect(lambda how: note_printed(self._signed_in, self._case, f"next_steps:{how}"))
         self.handout.show()
         return self.handout
 

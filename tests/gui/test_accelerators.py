@@ -16,13 +16,12 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QMenu, QWidg
 
 from caseworker.core.directory import editing
 from caseworker.core.directory.store import DirectoryStore
-from caseworker.core.i18n import UI_LANGUAGES
 from caseworker.core.models.enums import ConsentMethod, ConsentScope
 from caseworker.core.pathways.templates import load_templates
 from caseworker.core.services import accounts, cases, pathways
 from caseworker.core.services.records import CaseFile, ConsentEntry, MeetingRecord, PersonDetails
 from caseworker.ui.language import LanguageSwitcher
-from tests.gui.test_languages import _accelerator, _dialog_clashes, switcher  # noqa: F401 - a fixture
+from tests.gui.test_languages import _accelerator, clashes_in_every_language, switcher  # noqa: F401 - a fixture
 
 Maker = Callable[[], QWidget]
 
@@ -160,19 +159,10 @@ def _makers(signed_in: accounts.SignedIn, directory: DirectoryStore, tmp_path: P
 
 
 def test_no_two_labels_or_buttons_of_the_other_windows_share_an_accelerator(  # type: ignore[no-untyped-def]
-    qtbot, signed_in: accounts.SignedIn, switcher: LanguageSwitcher, directory: DirectoryStore, tmp_path: Path
+    qtbot, signed_in: accounts.SignedIn, switcher: LanguageSwitcher, directory: DirectoryStore, tmp_path: Path  # noqa: F811
 ) -> None:
-    makers = _makers(signed_in, directory, tmp_path)
-    clashes: list[str] = []
-    for language in UI_LANGUAGES:
-        switcher.apply(language.code)
-        for name, make in makers.items():
-            window = make()
-            qtbot.addWidget(window)
-            window.show()
-            where = f"{language.code} {name}"
-            clashes += _dialog_clashes(window, where)
-            if isinstance(window, QMainWindow):
-                clashes += _menu_clashes(window, where)
-            window.close()
+    clashes = clashes_in_every_language(
+        qtbot, switcher, _makers(signed_in, directory, tmp_path),
+        lambda window, where: _menu_clashes(window, where) if isinstance(window, QMainWindow) else [],
+    )
     assert clashes == [], "\n".join(clashes)

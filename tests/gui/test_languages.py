@@ -3,7 +3,7 @@ languages mirror the window, and nothing being edited is lost."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -217,16 +217,26 @@ def test_no_two_labels_or_buttons_of_a_dialog_share_an_accelerator(  # type: ign
         "users": lambda: UsersDialog(signed_in),
         "directory entry": lambda: ServiceEditor(directory),
     }
+    clashes = clashes_in_every_language(qtbot, switcher, makers)
+    assert clashes == [], "\n".join(clashes)
+
+
+def clashes_in_every_language(  # type: ignore[no-untyped-def]
+    qtbot, switcher: LanguageSwitcher, makers: dict[str, Callable[[], QWidget]],
+    more: Callable[[QWidget, str], list[str]] = lambda window, where: [],
+) -> list[str]:
+    """Each window made afresh in each language and looked at for clashes (``more`` looks further)."""
     clashes: list[str] = []
     for language in UI_LANGUAGES:
         switcher.apply(language.code)
         for name, make in makers.items():
-            dialog = make()
-            qtbot.addWidget(dialog)
-            dialog.show()
-            clashes += _dialog_clashes(dialog, f"{language.code} {name}")
-            dialog.close()
-    assert clashes == [], "\n".join(clashes)
+            window = make()
+            qtbot.addWidget(window)
+            window.show()
+            where = f"{language.code} {name}"
+            clashes += _dialog_clashes(window, where) + more(window, where)
+            window.close()
+    return clashes
 
 
 def test_calendar_and_digits_are_chosen_in_the_language_menu_and_every_date_follows(  # type: ignore[no-untyped-def]
