@@ -96,6 +96,9 @@ def test_names_sort_in_the_order_of_the_interface_language_and_the_selection_fol
     panel.retranslate()
     assert shown() == ["Čapek", "Chalupa", "Cihla", "Hruška"]
     assert panel.current_case_id() == 2
+    panel.table.sortByColumn(Column.NAME_LATIN, Qt.SortOrder.DescendingOrder)  # a header click
+    assert shown() == ["Hruška", "Cihla", "Chalupa", "Čapek"]
+    assert panel.current_case_id() == 2
 
 
 def test_ranks_follow_the_language_and_numbers_count_as_numbers() -> None:
