@@ -175,8 +175,11 @@ class CaseListModel(QAbstractTableModel):
         self.endResetModel()
 
     def retranslate(self) -> None:
-        # Names sort in the new language's order (a list sorted by another column stays as it is).
-        self._reorder(lambda: self._view.set_collation(ranks))
+        # Names sort in the new language's order; a list sorted by another column keeps its order.
+        if self._view.sorted_by_name:
+            self._reorder(lambda: self._view.set_collation(ranks))
+        else:
+            self._view.set_collation(ranks)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if len(self._view):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._view) - 1, len(Column) - 1))

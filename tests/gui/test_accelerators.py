@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from caseworker.core.directory import editing
 from caseworker.core.directory.store import DirectoryStore
@@ -21,7 +21,7 @@ from caseworker.core.pathways.templates import load_templates
 from caseworker.core.services import accounts, cases, pathways
 from caseworker.core.services.records import CaseFile, ConsentEntry, MeetingRecord, PersonDetails
 from caseworker.ui.language import LanguageSwitcher
-from tests.gui.test_languages import _accelerator, clashes_in_every_language, switcher  # noqa: F401 - a fixture
+from tests.gui.test_languages import clashes_in_every_language, reachable, shared_letters, switcher  # noqa: F401 - a fixture
 
 Maker = Callable[[], QWidget]
 
@@ -29,36 +29,14 @@ Maker = Callable[[], QWidget]
 def _menu_clashes(window: QMainWindow, language: str) -> list[str]:
     """A main window's menu titles share Alt with its labels and buttons; a menu's own entries
     share the letters among themselves."""
-    clashes: list[str] = []
-    reached: dict[str, str] = {}
-    for widget in window.findChildren(QWidget):
-        if widget.isVisibleTo(window) and (
-            isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None)
-        ):
-            key = _accelerator(widget.text())
-            if key is not None:
-                reached.setdefault(key, widget.text())
     titles = [a for a in window.menuBar().actions() if a.isVisible()]
-    for title in titles:
-        key = _accelerator(title.text())
-        if key is not None and key in reached:
-            clashes.append(f"{language} {window.objectName()} menu bar: {reached[key]!r} and {title.text()!r}")
-        if key is not None:
-            reached[key] = title.text()
+    where = f"{language} {window.objectName()}"
+    clashes = shared_letters([w.text() for w in reachable(window)] + [t.text() for t in titles], f"{where} menu bar")
     for title in titles:
         menu = title.menu()
-        if not isinstance(menu, QMenu):
-            continue
-        seen: dict[str, str] = {}
-        for action in menu.actions():
-            if not action.isVisible() or action.isSeparator():
-                continue
-            key = _accelerator(action.text())
-            if key is None:
-                continue
-            if key in seen:
-                clashes.append(f"{language} {window.objectName()} {title.text()!r}: {seen[key]!r} and {action.text()!r}")
-            seen[key] = action.text()
+        if isinstance(menu, QMenu):
+            entries = [a.text() for a in menu.actions() if a.isVisible() and not a.isSeparator()]
+            clashes += shared_letters(entries, f"{where} {title.text()!r}")
     return clashes
 
 

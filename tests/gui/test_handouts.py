@@ -155,3 +155,24 @@ def test_the_consent_form_from_the_case_menu(qtbot, window: MainWindow, signed_i
     assert saved is not None and load_catalog("uk").gettext(CONSENT) in _pdf_text(saved)
     assert audit.entries(signed_in.store)[0].detail == "consent_form:pdf"
     dialog.close()
+
+
+def test_a_folder_that_cannot_take_the_pdf_is_said_and_nothing_is_noted(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, signed_in: accounts.SignedIn, tmp_path: Path, monkeypatch  # noqa: F811
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    case = _client(signed_in, "uk")
+    window.reload_cases()
+    qtbot.waitUntil(lambda: not window.loading())
+    window.open_case(case.id)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    before = len(audit.entries(signed_in.store))
+    dialog = window.consent_form()
+    assert dialog is not None
+    assert dialog.save(tmp_path / "no such folder" / "consent.pdf") is None
+    assert len(said) == 1 and "no such folder" in said[0]
+    assert len(audit.entries(signed_in.store)) == before
+    assert not (tmp_path / "no such folder").exists()
+    dialog.close()

@@ -160,32 +160,36 @@ def test_no_two_entries_of_a_menu_share_an_accelerator(window: MainWindow, switc
         menus += [(menu.title(), [a for a in menu.actions() if a.isVisible() and not a.isSeparator()])
                   for menu in window.menuBar().findChildren(QMenu)]
         for title, actions in menus:
-            seen: dict[str, str] = {}
-            for action in actions:
-                key = _accelerator(action.text())
-                if key is None:
-                    continue
-                if key in seen:
-                    clashes.append(f"{language.code} {title}: {seen[key]!r} and {action.text()!r}")
-                seen[key] = action.text()
+            clashes += shared_letters([action.text() for action in actions], f"{language.code} {title}")
     assert clashes == [], "\n".join(clashes)
+
+
+def shared_letters(texts: list[str], where: str) -> list[str]:
+    """Two different texts of one menu or window that Alt and the same letter would reach."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for text in texts:
+        key = _accelerator(text)
+        if key is None:
+            continue
+        if key in seen and seen[key] != text:
+            clashes.append(f"{where}: {seen[key]!r} and {text!r}")
+        seen[key] = text
+    return clashes
 
 
 def _dialog_clashes(dialog: QWidget, language: str) -> list[str]:
     """Letters that Alt reaches twice among a window's visible labels and buttons."""
-    seen: dict[str, str] = {}
-    clashes = []
-    for widget in dialog.findChildren(QWidget):
-        if not widget.isVisibleTo(dialog):
-            continue
-        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
-            key = _accelerator(widget.text())
-            if key is None:
-                continue
-            if key in seen and seen[key] != widget.text():
-                clashes.append(f"{language} {dialog.objectName()}: {seen[key]!r} and {widget.text()!r}")
-            seen[key] = widget.text()
-    return clashes
+    return shared_letters([widget.text() for widget in reachable(dialog)], f"{language} {dialog.objectName()}")
+
+
+def reachable(window: QWidget) -> list[QAbstractButton | QLabel]:
+    """The visible buttons and labels of a window that Alt and a letter can reach."""
+    return [
+        widget for widget in window.findChildren(QWidget)
+        if widget.isVisibleTo(window)
+        and (isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None))
+    ]
 
 
 def test_no_two_labels_or_buttons_of_a_dialog_share_an_accelerator(  # type: ignore[no-untyped-def]

@@ -182,12 +182,17 @@ class CaseListView:
         self._sort_column, self._descending = column, descending
         self._resort()
 
+    @property
+    def sorted_by_name(self) -> bool:
+        """Whether the order depends on the collation (a column of names is the sort column)."""
+        return self._sort_column in _COLLATED
+
     def set_collation(self, collation: Collation | None) -> None:
         """Sort names in a language's order from now on (after the language changes, say)."""
         self._collation = collation
         for column in _COLLATED:
             self._keys.pop(column, None)
-        if self._sort_column in _COLLATED:
+        if self.sorted_by_name:
             self._resort()
 
     def set_filter(self, case_filter: CaseFilter) -> None:
